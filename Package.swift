@@ -1,0 +1,67 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "spojka",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "spojka", targets: ["spojka"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+    ],
+    targets: [
+        .target(name: "SpojkaCore"),
+        .target(name: "SpojkaSecrets", dependencies: [
+            "SpojkaCore",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
+        .target(name: "SpojkaStore", dependencies: [
+            "SpojkaCore",
+            .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .target(name: "SpojkaConnectorKit", dependencies: ["SpojkaCore"]),
+        .target(name: "SpojkaAPI", dependencies: [
+            "SpojkaCore", "SpojkaSecrets",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "SpojkaServer", dependencies: [
+            "SpojkaCore", "SpojkaSecrets", "SpojkaStore", "SpojkaAPI",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .executableTarget(name: "spojka", dependencies: [
+            "SpojkaServer", "SpojkaSecrets", "SpojkaStore", "SpojkaCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .target(name: "SpojkaTestSupport", dependencies: [
+            "SpojkaCore", "SpojkaStore", "SpojkaSecrets", "SpojkaServer",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        .testTarget(name: "SpojkaCoreTests", dependencies: ["SpojkaCore"]),
+        .testTarget(name: "SpojkaSecretsTests", dependencies: ["SpojkaSecrets", "SpojkaTestSupport"]),
+        .testTarget(name: "SpojkaStoreTests", dependencies: ["SpojkaStore", "SpojkaTestSupport"]),
+        .testTarget(name: "SpojkaConnectorKitTests", dependencies: ["SpojkaConnectorKit"]),
+        .testTarget(name: "SpojkaAPITests", dependencies: [
+            "SpojkaAPI", "SpojkaServer", "SpojkaTestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        .testTarget(name: "SpojkaServerTests", dependencies: ["SpojkaServer", "SpojkaTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,68 @@
+import Foundation
+import Hummingbird
+import SpojkaCore
+
+/// The authenticated caller of a request.
+public struct Principal: Sendable {
+    /// The user.
+    public var user: User
+    /// The API token that authenticated the request.
+    public var tokenID: ID<APIToken>
+}
+
+/// Per-request context: Hummingbird's core storage plus the authenticated principal.
+public struct SpojkaRequestContext: RequestContext {
+    /// Hummingbird's storage.
+    public var coreContext: CoreRequestContextStorage
+    /// Set by the authentication middleware for `/api/v1` routes.
+    public var principal: Principal?
+
+    /// Creates an empty context for a new request.
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+    }
+
+    /// JSON with ISO 8601 dates and sorted keys for every response.
+    public var responseEncoder: JSONEncoder { APIJSON.encoder }
+
+    /// The authenticated caller, or 401.
+    func requirePrincipal() throws -> Principal {
+        guard let principal else { throw SpojkaError(.unauthorized, "Authentication required") }
+        return principal
+    }
+}
+
+/// The JSON coders of the API.
+enum APIJSON {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var c = encoder.singleValueContainer()
+            try c.encode(APIJSON.format(date))
+        }
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let c = try decoder.singleValueContainer()
+            let text = try c.decode(String.self)
+            guard let date = APIJSON.parse(text) else {
+                throw DecodingError.dataCorruptedError(in: c, debugDescription: "must be an ISO 8601 date-time, e.g. 2027-01-31T12:00:00Z")
+            }
+            return date
+        }
+        return decoder
+    }()
+
+    static func format(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    static func parse(_ text: String) -> Date? {
+        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
+            ?? (try? Date.ISO8601FormatStyle().parse(text))
+    }
+}

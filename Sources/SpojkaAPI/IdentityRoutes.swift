@@ -1,0 +1,134 @@
+import Foundation
+import Hummingbird
+import SpojkaCore
+import SpojkaSecrets
+
+struct SetupInput: APIInput {
+    static let fields: Set<String> = ["email", "name", "workspace", "password"]
+    let email: String
+    let name: String
+    let workspace: String
+    let password: String?
+
+    func problems() -> [(path: String, message: String)] {
+        Rules.email(email) + Rules.text(name, "name") + Rules.text(workspace, "workspace") + Rules.password(password)
+    }
+}
+
+struct LoginInput: APIInput {
+    static let fields: Set<String> = ["email", "password"]
+    let email: String
+    let password: String
+
+    func problems() -> [(path: String, message: String)] {
+        Rules.email(email) + (password.isEmpty ? [("password", "must not be empty")] : [])
+    }
+}
+
+struct AcceptInput: APIInput {
+    static let fields: Set<String> = ["token", "name", "password"]
+    let token: String
+    let name: String
+    let password: String
+
+    func problems() -> [(path: String, message: String)] {
+        (token.isEmpty ? [("token", "must not be empty")] : []) + Rules.text(name, "name") + Rules.password(password)
+    }
+}
+
+struct SetupAnswer: Encodable {
+    let user: UserDTO
+    let workspace: WorkspaceDTO
+    let token: String
+}
+
+/// First start, sign-in and invitation acceptance: the routes that need no token.
+struct IdentityRoutes {
+    let services: APIServices
+
+    func register(_ r: inout RouteRegistrar) {
+        r.add(.post, "/api/v1/setup", "Create the first user, workspace and owner token (once)", body: SetupInput.self,
+              success: 201, authenticated: false, handler: setup)
+        r.add(.post, "/api/v1/auth/login", "Sign in with email and password", body: LoginInput.self,
+              authenticated: false, handler: login)
+        r.add(.post, "/api/v1/invitations/accept", "Accept an invitation: set name and password, get a token",
+              body: AcceptInput.self, authenticated: false, handler: accept)
+    }
+
+    @Sendable func setup(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
+        let input = try await services.body.decode(SetupInput.self, from: request)
+        var hash: String?
+        if let password = input.password { hash = try services.passwords.hash(Secret(password)) }
+        let services = self.services
+        let result = try await services.store.transaction { [hash] tx in
+            try await Self.setUp(tx, services, input: input, passwordHash: hash)
+        }
+        return try Reply.json(SetupAnswer(user: UserDTO(result.0), workspace: WorkspaceDTO(result.1, role: .owner), token: result.2),
+                              status: .created)
+    }
+
+    static func setUp(_ tx: any StoreTransaction, _ services: APIServices, input: SetupInput,
+                      passwordHash: String?) async throws -> (User, Workspace, String) {
+        let now = services.clock.now()
+        let completed = try await tx.setting("setup_completed_at")
+        let users = try await tx.countUsers()
+        if completed != nil || users > 0 {
+            throw SpojkaError(.alreadySetUp, "This instance is already set up; sign in instead")
+        }
+        try await tx.setSetting("setup_completed_at", String(now.timeIntervalSince1970))
+        let user = User(id: services.ids.make(), email: input.email.lowercased(), name: input.name, createdAt: now)
+        try await tx.insertUser(user, passwordHash: passwordHash)
+        let workspace = try await WorkspaceRoutes.create(tx, services, name: input.workspace, owner: user.id)
+        let (_, text) = try await services.issueToken(tx, user: user.id, name: "setup", expiresAt: nil)
+        try await services.audit(tx, workspace.id, actor: user.id.rawValue, "setup.completed", target: workspace.id.rawValue)
+        return (user, workspace, text)
+    }
+
+    @Sendable func login(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
+        let input = try await services.body.decode(LoginInput.self, from: request)
+        let email = input.email.lowercased()
+        let services = self.services
+        let now = services.clock.now()
+        try await services.loginLimiter.check(email, now: now)
+        let found = try await services.store.read { tx -> (User, String?)? in
+            guard let user = try await tx.user(email: email) else { return nil }
+            return (user, try await tx.passwordHash(of: user.id))
+        }
+        guard let (user, stored) = found, let stored, services.passwords.verify(Secret(input.password), against: stored) else {
+            await services.loginLimiter.recordFailure(email, now: now)
+            if let user = found?.0 {
+                try await services.store.transaction { tx in
+                    try await services.audit(tx, nil, actor: user.id.rawValue, "auth.login", outcome: "failure")
+                }
+            }
+            throw SpojkaError(.unauthorized, "The email or password is wrong")
+        }
+        await services.loginLimiter.reset(email)
+        let text = try await services.store.transaction { tx in
+            let (token, text) = try await services.issueToken(tx, user: user.id, name: "login", expiresAt: now.addingTimeInterval(30 * 86400))
+            try await services.audit(tx, nil, actor: user.id.rawValue, "auth.login", target: token.id.rawValue)
+            return text
+        }
+        return try Reply.json(SignedIn(user: UserDTO(user), token: text))
+    }
+
+    @Sendable func accept(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
+        let input = try await services.body.decode(AcceptInput.self, from: request)
+        let hash = try services.passwords.hash(Secret(input.password))
+        let services = self.services
+        let now = services.clock.now()
+        let (user, text) = try await services.store.transaction { tx -> (User, String) in
+            guard let invitation = try await tx.invitation(hash: TokenHash.of(input.token)), invitation.expiresAt > now,
+                  try await tx.acceptInvitation(invitation.id, at: now),
+                  var user = try await tx.user(invitation.userID) else {
+                throw SpojkaError(.notFound, "The invitation is unknown, used or expired")
+            }
+            user.name = input.name
+            try await tx.updateUser(user, passwordHash: hash)
+            let (_, text) = try await services.issueToken(tx, user: user.id, name: "invitation", expiresAt: nil)
+            try await services.audit(tx, invitation.workspaceID, actor: user.id.rawValue, "invitation.accepted", target: user.id.rawValue)
+            return (user, text)
+        }
+        return try Reply.json(SignedIn(user: UserDTO(user), token: text))
+    }
+}

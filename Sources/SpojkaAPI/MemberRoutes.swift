@@ -1,0 +1,122 @@
+import Foundation
+import Hummingbird
+import SpojkaCore
+import SpojkaSecrets
+
+struct AddMemberInput: APIInput {
+    static let fields: Set<String> = ["email", "role"]
+    let email: String
+    let role: Role
+}
+
+struct ChangeRoleInput: APIInput {
+    static let fields: Set<String> = ["role"]
+    let role: Role
+}
+
+/// Members and roles of a workspace.
+struct MemberRoutes {
+    let services: APIServices
+
+    func register(_ r: inout RouteRegistrar) {
+        r.add(.get, "/api/v1/workspaces/{ws}/members", "List members and roles", handler: list)
+        r.add(.post, "/api/v1/workspaces/{ws}/members", "Add a member by email (admin, owner); new users get an invitation",
+              body: AddMemberInput.self, success: 201, handler: add)
+        r.add(.patch, "/api/v1/workspaces/{ws}/members/{userId}", "Change a member's role (admin, owner)",
+              body: ChangeRoleInput.self, handler: change)
+        r.add(.delete, "/api/v1/workspaces/{ws}/members/{userId}", "Remove a member (admin, owner, or yourself)",
+              success: 204, handler: remove)
+    }
+
+    @Sendable func list(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
+        let (_, workspace, _) = try await services.access(context)
+        let members = try await services.store.read { try await $0.members(of: workspace.id) }
+        return try Reply.json(Page(items: members.map { MemberDTO($0.0, $0.1) }, nextCursor: nil))
+    }
+
+    @Sendable func add(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
+        let (principal, workspace, role) = try await services.access(context, minimum: .admin)
+        let input = try await services.body.decode(AddMemberInput.self, from: request)
+        if !Rules.email(input.email).isEmpty { throw SpojkaError.validation(Rules.email(input.email)) }
+        if input.role == .owner && role != .owner { throw SpojkaError(.forbidden, "Only an owner can add an owner") }
+        let services = self.services
+        let now = services.clock.now()
+        let (membership, user, invitation) = try await services.store.transaction { tx -> (Membership, User, InvitationDTO?) in
+            var invitation: InvitationDTO?
+            let user: User
+            if let existing = try await tx.user(email: input.email.lowercased()) {
+                user = existing
+                if try await tx.membership(workspace.id, user.id) != nil {
+                    throw SpojkaError(.conflict, "\(user.email) is already a member")
+                }
+            } else {
+                user = User(id: services.ids.make(), email: input.email.lowercased(), name: input.email, createdAt: now)
+                try await tx.insertUser(user, passwordHash: nil)
+                invitation = try await Self.invite(tx, services, user: user.id, workspace: workspace.id)
+            }
+            let membership = Membership(workspaceID: workspace.id, userID: user.id, role: input.role, createdAt: now)
+            try await tx.upsertMembership(membership)
+            try await services.audit(tx, workspace.id, actor: principal.user.id.rawValue, "member.added", target: user.id.rawValue,
+                                     details: ["role": .string(input.role.rawValue), "invited": .bool(invitation != nil)])
+            return (membership, user, invitation)
+        }
+        struct Answer: Encodable { let member: MemberDTO; let invitation: InvitationDTO? }
+        return try Reply.json(Answer(member: MemberDTO(membership, user), invitation: invitation), status: .created)
+    }
+
+    static func invite(_ tx: any StoreTransaction, _ services: APIServices, user: ID<User>, workspace: ID<Workspace>) async throws -> InvitationDTO {
+        let text = services.ids.token(prefix: "inv_")
+        let expires = services.clock.now().addingTimeInterval(7 * 86400)
+        try await tx.insertInvitation(Invitation(id: services.ids.make(), userID: user, workspaceID: workspace,
+                                                 hash: TokenHash.of(text), expiresAt: expires))
+        return InvitationDTO(token: text, url: "\(services.publicURL)/invitations/accept?token=\(text)", expiresAt: expires)
+    }
+
+    @Sendable func change(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
+        let (principal, workspace, callerRole) = try await services.access(context, minimum: .admin)
+        let target = try context.id("userId", User.self, what: "Member")
+        let input = try await services.body.decode(ChangeRoleInput.self, from: request)
+        let services = self.services
+        let (membership, user) = try await services.store.transaction { tx -> (Membership, User) in
+            try await tx.lockWorkspace(workspace.id)
+            guard var membership = try await tx.membership(workspace.id, target), let user = try await tx.user(target) else {
+                throw SpojkaError.notFound("Member")
+            }
+            let old = membership.role
+            if callerRole != .owner && (old == .owner || input.role == .owner) {
+                throw SpojkaError(.forbidden, "Only an owner can grant or take the owner role")
+            }
+            if old == .owner && input.role != .owner, try await tx.countOwners(of: workspace.id) <= 1 {
+                throw SpojkaError(.lastOwner, "A workspace must keep at least one owner")
+            }
+            membership.role = input.role
+            try await tx.upsertMembership(membership)
+            try await services.audit(tx, workspace.id, actor: principal.user.id.rawValue, "member.role_changed", target: target.rawValue,
+                                     details: ["from": .string(old.rawValue), "to": .string(input.role.rawValue)])
+            return (membership, user)
+        }
+        return try Reply.json(MemberDTO(membership, user))
+    }
+
+    @Sendable func remove(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
+        let (principal, workspace, callerRole) = try await services.access(context)
+        let target = try context.id("userId", User.self, what: "Member")
+        let isSelf = target == principal.user.id
+        guard isSelf || callerRole >= .admin else { throw SpojkaError(.forbidden, "Only admins and owners can remove members") }
+        let services = self.services
+        try await services.store.transaction { tx in
+            try await tx.lockWorkspace(workspace.id)
+            guard let membership = try await tx.membership(workspace.id, target) else { throw SpojkaError.notFound("Member") }
+            if membership.role == .owner {
+                if !isSelf && callerRole != .owner { throw SpojkaError(.forbidden, "Only an owner can remove an owner") }
+                if try await tx.countOwners(of: workspace.id) <= 1 {
+                    throw SpojkaError(.lastOwner, "A workspace must keep at least one owner")
+                }
+            }
+            _ = try await tx.deleteMembership(workspace.id, target)
+            try await services.audit(tx, workspace.id, actor: principal.user.id.rawValue, "member.removed", target: target.rawValue,
+                                     details: ["role": .string(membership.role.rawValue)])
+        }
+        return Reply.noContent()
+    }
+}

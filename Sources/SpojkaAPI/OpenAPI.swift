@@ -1,0 +1,70 @@
+import SpojkaCore
+
+/// Builds the OpenAPI 3.1 document from the registered routes, so it cannot drift from them.
+enum OpenAPIDocument {
+    static func build(_ routes: [RouteDoc]) -> JSONValue {
+        var paths: [String: JSONValue] = [:]
+        for route in routes {
+            var item = paths[route.path]?.objectValue ?? [:]
+            item[route.method.lowercased()] = operation(route)
+            paths[route.path] = .object(item)
+        }
+        return .object([
+            "openapi": "3.1.0",
+            "info": .object(["title": "Spojka API", "version": "1.0.0",
+                             "description": "Workflows call tools through connections, by ID. Errors are {\"error\":{\"code\",\"message\",\"details\"}}."]),
+            "paths": .object(paths),
+            "components": .object([
+                "securitySchemes": .object(["bearer": .object(["type": "http", "scheme": "bearer"])]),
+                "schemas": .object(["Error": errorSchema]),
+            ]),
+        ])
+    }
+
+    static func operation(_ route: RouteDoc) -> JSONValue {
+        var op: [String: JSONValue] = [
+            "summary": .string(route.summary),
+            "tags": .array([.string(route.tag)]),
+            "operationId": .string(operationID(route)),
+            "responses": .object([
+                String(route.success): .object(["description": route.success == 204 ? "No content" : "Success"]),
+                "default": .object(["description": "Error", "content": .object([
+                    "application/json": .object(["schema": .object(["$ref": "#/components/schemas/Error"])]),
+                ])]),
+            ]),
+        ]
+        if route.authenticated { op["security"] = .array([.object(["bearer": .array([])])]) } else { op["security"] = .array([]) }
+        let pathParams = route.path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) }
+        let params = pathParams.map { parameter($0, in: "path", required: true) } + route.queryParameters.map { parameter($0, in: "query", required: false) }
+        if !params.isEmpty { op["parameters"] = .array(params) }
+        if let fields = route.bodyFields {
+            let properties = Dictionary(uniqueKeysWithValues: fields.map { ($0, JSONValue.object([:])) })
+            op["requestBody"] = .object(["required": true, "content": .object([
+                "application/json": .object(["schema": .object([
+                    "type": "object", "additionalProperties": false, "properties": .object(properties),
+                ])]),
+            ])])
+        }
+        return .object(op)
+    }
+
+    static func parameter(_ name: String, in location: String, required: Bool) -> JSONValue {
+        .object(["name": .string(name), "in": .string(location), "required": .bool(required), "schema": .object(["type": "string"])])
+    }
+
+    static func operationID(_ route: RouteDoc) -> String {
+        route.method.lowercased() + route.path.split(separator: "/").dropFirst(2).map { part in
+            let clean = part.replacingOccurrences(of: "{", with: "by_").replacingOccurrences(of: "}", with: "")
+            return clean.split(whereSeparator: { $0 == "-" || $0 == "_" || $0 == "." }).map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+        }.joined()
+    }
+
+    static let errorSchema: JSONValue = .object([
+        "type": "object", "required": .array(["error"]),
+        "properties": .object(["error": .object([
+            "type": "object", "required": .array(["code", "message"]),
+            "properties": .object(["code": .object(["type": "string"]), "message": .object(["type": "string"]),
+                                   "details": .object(["type": "object"])]),
+        ])]),
+    ])
+}

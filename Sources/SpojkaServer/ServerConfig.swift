@@ -1,0 +1,64 @@
+import Foundation
+import Logging
+
+/// Everything `spojka serve` can be told, from flags or `SPOJKA_*` environment variables.
+public struct ServerConfig: Sendable {
+    /// Address to listen on (`SPOJKA_HOST`, default `127.0.0.1`).
+    public var host = "127.0.0.1"
+    /// Port to listen on (`SPOJKA_PORT`, default 8080; 0 picks a free one).
+    public var port = 8080
+    /// Data directory for SQLite and the key file (`SPOJKA_DATA`, default `./spojka-data`).
+    public var dataDirectory = "./spojka-data"
+    /// `postgres://…` to use PostgreSQL instead of SQLite (`SPOJKA_DATABASE_URL`).
+    public var databaseURL: String?
+    /// Base64 master key (`SPOJKA_MASTER_KEY`); the key file in the data directory otherwise.
+    public var masterKey: String?
+    /// Public base URL for links (`SPOJKA_PUBLIC_URL`, default `http://HOST:PORT`).
+    public var publicURL: String?
+    /// Largest accepted request body in bytes (`SPOJKA_BODY_LIMIT`, default 1 MiB).
+    public var bodyLimit = 1 << 20
+    /// log2 of the scrypt cost for passwords (`SPOJKA_PASSWORD_COST`, default 15).
+    public var passwordCost = 15
+    /// Log level (`SPOJKA_LOG_LEVEL`, default `info`).
+    public var logLevel = Logger.Level.info
+
+    /// The defaults.
+    public init() {}
+
+    /// Reads `SPOJKA_*` variables over the defaults; throws for malformed values.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> ServerConfig {
+        var config = ServerConfig()
+        if let host = env["SPOJKA_HOST"], !host.isEmpty { config.host = host }
+        if let port = env["SPOJKA_PORT"] { config.port = try int(port, "SPOJKA_PORT", 0...65535) }
+        if let data = env["SPOJKA_DATA"], !data.isEmpty { config.dataDirectory = data }
+        if let url = env["SPOJKA_DATABASE_URL"], !url.isEmpty { config.databaseURL = url }
+        if let key = env["SPOJKA_MASTER_KEY"], !key.isEmpty { config.masterKey = key }
+        if let url = env["SPOJKA_PUBLIC_URL"], !url.isEmpty { config.publicURL = url }
+        if let limit = env["SPOJKA_BODY_LIMIT"] { config.bodyLimit = try int(limit, "SPOJKA_BODY_LIMIT", 1024...(1 << 30)) }
+        if let cost = env["SPOJKA_PASSWORD_COST"] { config.passwordCost = try int(cost, "SPOJKA_PASSWORD_COST", 10...20) }
+        if let level = env["SPOJKA_LOG_LEVEL"] {
+            guard let parsed = Logger.Level(rawValue: level) else { throw ConfigError("SPOJKA_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical") }
+            config.logLevel = parsed
+        }
+        return config
+    }
+
+    /// The key file path inside the data directory.
+    public var keyFilePath: String { (dataDirectory as NSString).appendingPathComponent("master.key") }
+    /// The SQLite file path inside the data directory.
+    public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("spojka.sqlite") }
+    /// The public URL, derived from host and port when not set.
+    public var resolvedPublicURL: String { publicURL ?? "http://\(host):\(port)" }
+
+    private static func int(_ text: String, _ name: String, _ range: ClosedRange<Int>) throws -> Int {
+        guard let value = Int(text), range.contains(value) else { throw ConfigError("\(name) must be a number in \(range)") }
+        return value
+    }
+}
+
+/// A configuration mistake, reported at start.
+public struct ConfigError: Error, CustomStringConvertible {
+    /// What is wrong and how to fix it.
+    public let description: String
+    init(_ message: String) { description = message }
+}

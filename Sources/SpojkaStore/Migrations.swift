@@ -1,0 +1,109 @@
+import SpojkaCore
+import Foundation
+
+/// One named, append-only schema change. Never edit or reorder a shipped migration: add a new one.
+public struct Migration: Sendable {
+    /// Unique name, ordered by its numeric prefix.
+    public let name: String
+    /// Statements, run in order in one transaction.
+    public let statements: [String]
+}
+
+/// Every migration, oldest first.
+public enum Migrations {
+    /// The full list applied by `spojka serve` and `spojka migrate`.
+    public static let all: [Migration] = [
+        Migration(name: "0001_identity", statements: [
+            "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            """
+            CREATE TABLE users (id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+              password_hash TEXT, created_at BIGINT NOT NULL)
+            """,
+            "CREATE TABLE workspaces (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at BIGINT NOT NULL)",
+            """
+            CREATE TABLE memberships (
+              workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+              user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+              role TEXT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (workspace_id, user_id))
+            """,
+            "CREATE INDEX memberships_user ON memberships(user_id)",
+            """
+            CREATE TABLE api_tokens (id TEXT PRIMARY KEY,
+              user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+              name TEXT NOT NULL, hash TEXT NOT NULL UNIQUE, created_at BIGINT NOT NULL,
+              expires_at BIGINT, revoked_at BIGINT, last_used_at BIGINT)
+            """,
+            "CREATE INDEX api_tokens_user ON api_tokens(user_id)",
+            """
+            CREATE TABLE invitations (id TEXT PRIMARY KEY,
+              user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+              workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+              hash TEXT NOT NULL UNIQUE, expires_at BIGINT NOT NULL, accepted_at BIGINT)
+            """,
+            """
+            CREATE TABLE audit_events (id TEXT PRIMARY KEY, workspace_id TEXT, at BIGINT NOT NULL,
+              actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT, outcome TEXT NOT NULL, details TEXT NOT NULL)
+            """,
+            "CREATE INDEX audit_events_ws_at ON audit_events(workspace_id, at, id)",
+            """
+            CREATE TABLE data_keys (key_id TEXT PRIMARY KEY,
+              workspace_id TEXT NOT NULL UNIQUE REFERENCES workspaces(id) ON DELETE CASCADE,
+              wrapped TEXT NOT NULL, created_at BIGINT NOT NULL)
+            """,
+        ]),
+    ]
+}
+
+/// Applies pending migrations and reports whether a database is current.
+public struct Migrator: Sendable {
+    let driver: any SQLDriver
+    let migrations: [Migration]
+
+    /// Creates a migrator for `driver` (the full list by default).
+    public init(driver: any SQLDriver, migrations: [Migration] = Migrations.all) {
+        self.driver = driver
+        self.migrations = migrations
+    }
+
+    /// Applies every pending migration in one transaction; returns the names applied.
+    ///
+    /// On PostgreSQL an advisory lock makes concurrent starters wait for each other.
+    @discardableResult
+    public func migrate(now: Date = Date()) async throws -> [String] {
+        let migrations = self.migrations
+        return try await driver.transaction { db in
+            if db.dialect == .postgres { try await db.execute("SELECT pg_advisory_xact_lock(7312001)") }
+            try await db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)")
+            let applied = Set(try await db.query("SELECT name FROM schema_migrations", []).compactMap { $0["name"]?.text })
+            let known = Set(migrations.map(\.name))
+            if let unknown = applied.subtracting(known).sorted().first {
+                throw StoreError(.migration, "the database has migration \(unknown), which this version of Spojka does not know; upgrade Spojka")
+            }
+            var done: [String] = []
+            for migration in migrations where !applied.contains(migration.name) {
+                for statement in migration.statements { try await db.execute(statement) }
+                try await db.execute("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
+                                     [.text(migration.name), .int(now.millis)])
+                done.append(migration.name)
+            }
+            return done
+        }
+    }
+
+    /// Whether every known migration is applied.
+    public func isCurrent() async throws -> Bool {
+        let count = migrations.count
+        return try await driver.withConnection { db in
+            let rows = try await db.query("SELECT name FROM schema_migrations", [])
+            return rows.count == count
+        }
+    }
+}
+
+extension Date {
+    /// Milliseconds since 1970, the storage format of every timestamp.
+    var millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    /// The instant `millis` milliseconds after 1970.
+    init(millis: Int64) { self.init(timeIntervalSince1970: Double(millis) / 1000) }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import SpojkaCore
+
+/// The one store implementation: portable SQL over any `SQLDriver` (SQLite or PostgreSQL).
+public final class SQLStore: Store {
+    /// The driver underneath.
+    public let driver: any SQLDriver
+
+    /// Wraps a driver.
+    public init(driver: any SQLDriver) { self.driver = driver }
+
+    /// Runs `body` in one database transaction.
+    public func transaction<T: Sendable>(_ body: @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
+        try await driver.transaction { try await body(SQLStoreTransaction(db: $0)) }
+    }
+
+    /// Runs `body` on one connection without an explicit transaction.
+    public func read<T: Sendable>(_ body: @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
+        try await driver.withConnection { try await body(SQLStoreTransaction(db: $0)) }
+    }
+
+    /// Whether the database answers and every migration is applied.
+    public func isReady() async -> Bool {
+        (try? await Migrator(driver: driver).isCurrent()) ?? false
+    }
+}
+
+/// The stores of `SpojkaCore`, bound to one connection.
+struct SQLStoreTransaction: StoreTransaction {
+    let db: any SQLExecutor
+}
+
+extension SQLValue {
+    /// A timestamp as milliseconds.
+    static func date(_ date: Date) -> SQLValue { .int(date.millis) }
+    /// An optional timestamp.
+    static func date(_ date: Date?) -> SQLValue { date.map { .int($0.millis) } ?? .null }
+    /// Optional text.
+    static func text(_ text: String?) -> SQLValue { text.map { .text($0) } ?? .null }
+}
+
+extension SQLRow {
+    /// The timestamp in `column`.
+    func date(_ column: String) throws -> Date { Date(millis: try int(column)) }
+    /// The optional timestamp in `column`.
+    func optionalDate(_ column: String) -> Date? { self[column]?.int.map { Date(millis: $0) } }
+}
+
+/// JSON for detail columns: sorted keys, so stored text is stable.
+enum StoredJSON {
+    static func encode(_ value: [String: JSONValue]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode(_ text: String) throws -> [String: JSONValue] {
+        try JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8))
+    }
+}
