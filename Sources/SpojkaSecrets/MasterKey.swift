@@ -1,3 +1,4 @@
+import SpojkaCore
 import Crypto
 import Foundation
 

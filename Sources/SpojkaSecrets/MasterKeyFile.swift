@@ -1,3 +1,4 @@
+import SpojkaCore
 import Foundation
 
 /// Finds the master key at start: `SPOJKA_MASTER_KEY`, else the key file in the data directory,

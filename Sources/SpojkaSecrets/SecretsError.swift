@@ -1,3 +1,4 @@
+import SpojkaCore
 /// A failure of key handling or encryption; messages never carry key material or plaintext.
 public struct SecretsError: Error, Sendable, CustomStringConvertible {
     /// What failed.
