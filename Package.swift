@@ -33,6 +33,8 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(name: "SpojkaConnectorKit", dependencies: ["SpojkaCore"]),
+        .target(name: "SpojkaConnectors", dependencies: ["SpojkaCore", "SpojkaConnectorKit"],
+                resources: [.copy("Manifests")]),
         .target(name: "SpojkaAPI", dependencies: [
             "SpojkaCore", "SpojkaSecrets",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -56,7 +58,8 @@ let package = Package(
         .testTarget(name: "SpojkaCoreTests", dependencies: ["SpojkaCore"]),
         .testTarget(name: "SpojkaSecretsTests", dependencies: ["SpojkaSecrets", "SpojkaTestSupport"]),
         .testTarget(name: "SpojkaStoreTests", dependencies: ["SpojkaStore", "SpojkaTestSupport"]),
-        .testTarget(name: "SpojkaConnectorKitTests", dependencies: ["SpojkaConnectorKit"]),
+        .testTarget(name: "SpojkaConnectorKitTests", dependencies: ["SpojkaConnectorKit", "SpojkaCore"]),
+        .testTarget(name: "SpojkaConnectorsTests", dependencies: ["SpojkaConnectors", "SpojkaConnectorKit", "SpojkaCore"]),
         .testTarget(name: "SpojkaAPITests", dependencies: [
             "SpojkaAPI", "SpojkaServer", "SpojkaTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

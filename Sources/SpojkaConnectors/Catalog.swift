@@ -1,0 +1,21 @@
+import Foundation
+import SpojkaConnectorKit
+import SpojkaCore
+
+/// The built-in connectors: manifests shipped as data plus Swift implementations of code tools.
+public enum BuiltinConnectors {
+    /// The folder holding `<key>/manifest.json` and `<key>/icon.svg` for every shipped connector.
+    public static var manifestsDirectory: URL? {
+        Bundle.module.url(forResource: "Manifests", withExtension: nil)
+    }
+
+    /// Swift tool implementations by `implementation` name (e.g. `json.parse`).
+    public static var implementations: [String: any ToolImplementation] {
+        var all: [String: any ToolImplementation] = [:]
+        for group in implementationGroups { all.merge(group) { first, _ in first } }
+        return all
+    }
+
+    /// Each utility family contributes its implementations here.
+    static var implementationGroups: [[String: any ToolImplementation]] { [] }
+}

@@ -1,0 +1,3 @@
+import Testing
+@testable import SpojkaConnectors
+@Test func catalogDirectoryExists() { #expect(BuiltinConnectors.manifestsDirectory != nil) }
