@@ -7,6 +7,12 @@ public struct Migration: Sendable {
     public let name: String
     /// Statements, run in order in one transaction.
     public let statements: [String]
+
+    /// Creates a migration.
+    public init(name: String, statements: [String]) {
+        self.name = name
+        self.statements = statements
+    }
 }
 
 /// Every migration, oldest first.
