@@ -87,6 +87,12 @@ extension JSONValue {
         return nil
     }
 
+    /// The element at `index` of an array, or `nil`.
+    public subscript(index: Int) -> JSONValue? {
+        if case .array(let a) = self, a.indices.contains(index) { return a[index] }
+        return nil
+    }
+
     /// The string payload, or `nil`.
     public var stringValue: String? { if case .string(let s) = self { return s }; return nil }
     /// The object payload, or `nil`.

@@ -43,6 +43,16 @@ public struct TestAPI: Sendable {
         return JSONResponse(status: Int(response.status.code), headers: response.headers, text: text)
     }
 
+    /// Sends a request with a raw `Authorization` header (or none).
+    public func raw(_ method: HTTPRequest.Method, _ path: String, authorization: String?) async throws -> JSONResponse {
+        var headers = HTTPFields()
+        if let authorization { headers[.authorization] = authorization }
+        let response = try await client.executeRequest(uri: path, method: method, headers: headers, body: nil)
+        let text = String(buffer: response.body)
+        transcript.append("\(response.status.code) \(response.headers) \(text)")
+        return JSONResponse(status: Int(response.status.code), headers: response.headers, text: text)
+    }
+
     /// `POST /api/v1/setup` with a default first user; returns `(token, workspaceID, userID)`.
     public func setUp(email: String = "owner@example.com", password: String? = "owner passphrase 1") async throws -> (token: String, workspace: String, user: String) {
         var body: [String: JSONValue] = ["email": .string(email), "name": "Owner", "workspace": "Acme"]
