@@ -61,8 +61,9 @@ let package = Package(
         .testTarget(name: "SpojkaConnectorKitTests", dependencies: ["SpojkaConnectorKit", "SpojkaCore"]),
         .testTarget(name: "SpojkaConnectorsTests", dependencies: ["SpojkaConnectors", "SpojkaConnectorKit", "SpojkaCore"]),
         .testTarget(name: "SpojkaAPITests", dependencies: [
-            "SpojkaAPI", "SpojkaServer", "SpojkaTestSupport",
+            "SpojkaAPI", "SpojkaServer", "SpojkaTestSupport", "SpojkaCore",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "SpojkaServerTests", dependencies: ["SpojkaServer", "SpojkaTestSupport"]),
     ],

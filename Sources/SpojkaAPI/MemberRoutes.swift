@@ -73,12 +73,13 @@ struct MemberRoutes {
     }
 
     @Sendable func change(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
-        let (principal, workspace, callerRole) = try await services.access(context, minimum: .admin)
+        let (principal, workspace, _) = try await services.access(context, minimum: .admin)
         let target = try context.id("userId", User.self, what: "Member")
         let input = try await services.body.decode(ChangeRoleInput.self, from: request)
         let services = self.services
         let (membership, user) = try await services.store.transaction { tx -> (Membership, User) in
-            try await tx.lockWorkspace(workspace.id)
+            let callerRole = try await Self.lockedRole(tx, workspace.id, principal.user.id)
+            guard callerRole >= .admin else { throw SpojkaError(.forbidden, "Only admins and owners can change roles") }
             guard var membership = try await tx.membership(workspace.id, target), let user = try await tx.user(target) else {
                 throw SpojkaError.notFound("Member")
             }
@@ -99,13 +100,13 @@ struct MemberRoutes {
     }
 
     @Sendable func remove(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
-        let (principal, workspace, callerRole) = try await services.access(context)
+        let (principal, workspace, _) = try await services.access(context)
         let target = try context.id("userId", User.self, what: "Member")
         let isSelf = target == principal.user.id
-        guard isSelf || callerRole >= .admin else { throw SpojkaError(.forbidden, "Only admins and owners can remove members") }
         let services = self.services
         try await services.store.transaction { tx in
-            try await tx.lockWorkspace(workspace.id)
+            let callerRole = try await Self.lockedRole(tx, workspace.id, principal.user.id)
+            guard isSelf || callerRole >= .admin else { throw SpojkaError(.forbidden, "Only admins and owners can remove members") }
             guard let membership = try await tx.membership(workspace.id, target) else { throw SpojkaError.notFound("Member") }
             if membership.role == .owner {
                 if !isSelf && callerRole != .owner { throw SpojkaError(.forbidden, "Only an owner can remove an owner") }
@@ -118,5 +119,12 @@ struct MemberRoutes {
                                      details: ["role": .string(membership.role.rawValue)])
         }
         return Reply.noContent()
+    }
+
+    /// Locks the workspace and re-reads the caller's role, so concurrent changes see each other.
+    static func lockedRole(_ tx: any StoreTransaction, _ workspace: ID<Workspace>, _ user: ID<User>) async throws -> Role {
+        try await tx.lockWorkspace(workspace)
+        guard let membership = try await tx.membership(workspace, user) else { throw SpojkaError.notFound("Workspace") }
+        return membership.role
     }
 }
