@@ -45,6 +45,7 @@ let package = Package(
             "SpojkaCore", "SpojkaSecrets", "SpojkaStore", "SpojkaAPI",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "spojka", dependencies: [

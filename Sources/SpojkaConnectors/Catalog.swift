@@ -17,5 +17,9 @@ public enum BuiltinConnectors {
     }
 
     /// Each utility family contributes its implementations here.
-    static var implementationGroups: [[String: any ToolImplementation]] { [] }
+    static var implementationGroups: [[String: any ToolImplementation]] {
+        [JSONTools.implementations, TextTools.implementations, RegexTools.implementations, MathTools.implementations,
+         DateTimeTools.implementations, CSVTools.implementations, EncodingTools.implementations,
+         IdentifierTools.implementations, ArrayTools.implementations, ValidationTools.implementations]
+    }
 }

@@ -33,14 +33,15 @@ public func buildApplication(config: ServerConfig, logger: Logger, dependencies:
     if prepared.createdKeyFile {
         logger.notice("created master key file; back it up", metadata: ["path": .string(prepared.keySource), "fingerprint": .string(prepared.masterKey.fingerprint)])
     }
+    let registry = PrometheusCollectorRegistry()
+    let metrics = PrometheusMetricsFactory(registry: registry)
     let driver = try await Bootstrap.openDriver(config, logger: logger)
-    let store = SQLStore(driver: driver)
+    let store = SQLStore(driver: MeteredDriver(driver, factory: metrics))
     let keyRing = KeyRing(master: prepared.masterKey, store: store, ids: dependencies.ids, clock: dependencies.clock)
     let services = APIServices(store: store, keyRing: keyRing, ids: dependencies.ids, clock: dependencies.clock,
                                passwords: PasswordHasher(logN: config.passwordCost),
                                publicURL: config.resolvedPublicURL, bodyLimit: config.bodyLimit)
-    let registry = PrometheusCollectorRegistry()
-    let built = SpojkaAPI.buildRouter(services: services, metrics: PrometheusMetricsFactory(registry: registry),
+    let built = SpojkaAPI.buildRouter(services: services, metrics: metrics,
                                       metricsText: { registry.emitToString() })
     var app = Application(
         router: built.router,

@@ -19,7 +19,10 @@ public final class LogCapture: Sendable {
     /// Everything logged so far, one entry per line.
     public var all: [String] { lines.withLock { $0 } }
 
-    func append(_ line: String) { lines.withLock { $0.append(line) } }
+    /// Records one entry.
+    public func record(_ line: String) { lines.withLock { $0.append(line) } }
+
+    func append(_ line: String) { record(line) }
 }
 
 struct CapturingHandler: LogHandler {

@@ -38,9 +38,9 @@ struct Serve: AsyncParsableCommand {
         var dependencies = Dependencies()
         let host = config.host
         dependencies.onListening = { port in
-            print("Spojka is listening on http://\(host):\(port)")
-            print("Next step: create the first user and workspace:")
-            print(#"  curl -s -X POST http://\#(host):\#(port)/api/v1/setup -H 'Content-Type: application/json' -d '{"email":"you@example.com","name":"You","workspace":"My team"}'"#)
+            say("Spojka is listening on http://\(host):\(port)")
+            say("Next step: create the first user and workspace:")
+            say(#"  curl -s -X POST http://\#(host):\#(port)/api/v1/setup -H 'Content-Type: application/json' -d '{"email":"you@example.com","name":"You","workspace":"My team"}'"#)
         }
         let app: SpojkaApplication
         do {
@@ -91,6 +91,11 @@ struct Keys: AsyncParsableCommand {
             }
         }
     }
+}
+
+/// Writes a line to stdout unbuffered (so scripts and tests see it at once).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
 func makeLogger(_ config: ServerConfig) -> Logger {

@@ -25,6 +25,7 @@ enum JSONTools {
         ]
     }
 
+    /// Selects part of `value` with a JMESPath `path`, falling back to `default`.
     static func get(_ args: ToolArguments) throws -> JSONValue {
         let path = try compilePath(try args.string("path"), argument: "path")
         let found = try select(path, in: try args.required("value"))

@@ -8,17 +8,19 @@ enum RegexTools {
     static let maxPatternLength = 1000
     /// Longest accepted input, in UTF-8 bytes (1 MiB).
     static let maxInputBytes = 1 << 20
+    /// Longest time one call may spend matching, in seconds (stops catastrophic backtracking).
+    static let timeLimit: TimeInterval = 2
 
     /// Implementations keyed by manifest `implementation` name.
     static var implementations: [String: any ToolImplementation] {
         [
             "regex.test": utilityTool { args in
                 let (regex, text) = try prepare(args)
-                return .object(["matched": .bool(regex.firstMatch(in: text, range: fullRange(text)) != nil)])
+                return .object(["matched": .bool(!(try Self.matches(regex, in: text, limit: 1)).isEmpty)])
             },
             "regex.match": utilityTool { args in
                 let (regex, text) = try prepare(args)
-                let match = regex.firstMatch(in: text, range: fullRange(text))
+                let match = try Self.matches(regex, in: text, limit: 1).first
                 let names = groupNames(try args.string("pattern"))
                 return .object(["matched": .bool(match != nil), "match": match.map { describe($0, in: text, names: names) } ?? .null])
             },
@@ -27,36 +29,49 @@ enum RegexTools {
         ]
     }
 
+    /// Every match (up to `limit`) with its groups.
     static func extract(_ args: ToolArguments) throws -> JSONValue {
         let (regex, text) = try prepare(args)
         let limit = try args.int("limit", default: 10_000)
         let names = groupNames(try args.string("pattern"))
-        var matches: [JSONValue] = [], values: [JSONValue] = []
-        regex.enumerateMatches(in: text, range: fullRange(text)) { result, _, stop in
-            guard let result else { return }
-            let described = describe(result, in: text, names: names)
-            matches.append(described)
-            values.append(described["match"] ?? "")
-            if matches.count >= limit { stop.pointee = true }
-        }
+        let matches = try Self.matches(regex, in: text, limit: limit).map { describe($0, in: text, names: names) }
+        let values = matches.map { $0["match"] ?? "" }
         return .object(["matches": .array(matches), "values": .array(values), "count": .int(matches.count)])
     }
 
+    /// Replaces matches using a `$n` template.
     static func replace(_ args: ToolArguments) throws -> JSONValue {
         let (regex, text) = try prepare(args)
         let template = try args.string("replacement")
         let limit = try args.optionalInt("limit") ?? Int.max
-        let matches = regex.matches(in: text, range: fullRange(text)).prefix(limit)
+        let matches = try Self.matches(regex, in: text, limit: limit)
         let source = text as NSString
-        let output = NSMutableString()
+        var output = ""
         var cursor = 0
         for match in matches {
-            output.append(source.substring(with: NSRange(location: cursor, length: match.range.location - cursor)))
-            output.append(regex.replacementString(for: match, in: text, offset: 0, template: template))
+            output += (source.substring(with: NSRange(location: cursor, length: match.range.location - cursor)))
+            output += (regex.replacementString(for: match, in: text, offset: 0, template: template))
             cursor = match.range.location + match.range.length
         }
-        output.append(source.substring(from: cursor))
-        return .object(["result": .string(output as String), "count": .int(matches.count)])
+        output += (source.substring(from: cursor))
+        return .object(["result": .string(output), "count": .int(matches.count)])
+    }
+
+    /// Up to `limit` matches of `regex` in `text`; throws when matching exceeds `timeLimit`.
+    static func matches(_ regex: NSRegularExpression, in text: String, limit: Int) throws -> [NSTextCheckingResult] {
+        var found: [NSTextCheckingResult] = [], timedOut = false
+        let deadline = Date().addingTimeInterval(timeLimit)
+        regex.enumerateMatches(in: text, options: [.reportProgress], range: fullRange(text)) { result, _, stop in
+            if let result {
+                found.append(result)
+                if found.count >= limit { stop.pointee = true; return }
+            }
+            if Date() > deadline { timedOut = true; stop.pointee = true }
+        }
+        if timedOut {
+            throw utilityError("Argument 'pattern' took longer than \(Int(timeLimit)) s to match (catastrophic backtracking?); simplify it")
+        }
+        return found
     }
 
     /// Compiles the `pattern` with `flags` and returns it with the checked `text`.

@@ -19,9 +19,10 @@ enum TextTools {
         ]
     }
 
+    /// Splits `text` by a literal separator.
     static func split(_ args: ToolArguments) throws -> JSONValue {
         let text = try args.string("text"), separator = try args.string("separator")
-        let limit = try args.optionalInt("limit") ?? Int.max
+        let limit = max(1, try args.optionalInt("limit") ?? Int.max)
         var parts: [String] = separator.isEmpty ? text.map(String.init) : text.components(separatedBy: separator)
         if args.bool("trim", default: false) { parts = parts.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } }
         if args.bool("removeEmpty", default: false) { parts = parts.filter { !$0.isEmpty } }
@@ -32,6 +33,7 @@ enum TextTools {
         return .object(["result": .array(parts.map(JSONValue.string)), "count": .int(parts.count)])
     }
 
+    /// Joins scalar items with a separator.
     static func join(_ args: ToolArguments) throws -> JSONValue {
         let items = try args.array("items").map { item -> String in
             switch item {
@@ -43,6 +45,7 @@ enum TextTools {
         return .object(["result": .string(items.joined(separator: args.string("separator", default: "")))])
     }
 
+    /// Replaces every literal occurrence of `search`.
     static func replace(_ args: ToolArguments) throws -> JSONValue {
         let text = try args.string("text"), search = try args.string("search"), replacement = try args.string("replacement")
         let options: String.CompareOptions = args.bool("caseInsensitive", default: false) ? [.caseInsensitive] : []
@@ -57,6 +60,7 @@ enum TextTools {
         return .object(["result": .string(result), "count": .int(count)])
     }
 
+    /// Makes an ASCII URL slug.
     static func slugify(_ args: ToolArguments) throws -> JSONValue {
         let separator = args.string("separator", default: "-")
         var slug = TextCase.words(try args.string("text")).map { $0.lowercased() }.joined(separator: separator)
@@ -67,8 +71,10 @@ enum TextTools {
         return .object(["result": .string(slug)])
     }
 
+    /// Shortens text to `length` characters including the suffix.
     static func truncate(_ args: ToolArguments) throws -> JSONValue {
         let text = try args.string("text"), length = try args.int("length")
+        guard length >= 0 else { throw utilityError("Argument 'length' must not be negative") }
         guard text.count > length else { return .object(["result": .string(text), "truncated": false]) }
         let suffix = String(args.string("suffix", default: "…").prefix(length))
         var kept = text.prefix(length - suffix.count)
