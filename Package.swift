@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .target(name: "SpojkaCore"),
@@ -33,6 +34,10 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(name: "SpojkaConnectorKit", dependencies: ["SpojkaCore"]),
+        .target(name: "SpojkaOutbound", dependencies: [
+            "SpojkaConnectorKit",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
         .target(name: "SpojkaConnectors", dependencies: ["SpojkaCore", "SpojkaConnectorKit"],
                 resources: [.copy("Manifests")]),
         .target(name: "SpojkaAPI", dependencies: [
@@ -64,6 +69,10 @@ let package = Package(
         .testTarget(name: "SpojkaAPITests", dependencies: [
             "SpojkaAPI", "SpojkaServer", "SpojkaTestSupport", "SpojkaCore",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        .testTarget(name: "SpojkaOutboundTests", dependencies: [
+            "SpojkaOutbound", "SpojkaConnectorKit", "SpojkaConnectors", "SpojkaCore", "SpojkaTestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "SpojkaServerTests", dependencies: ["SpojkaServer", "SpojkaTestSupport"]),

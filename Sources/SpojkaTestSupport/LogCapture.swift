@@ -41,3 +41,14 @@ struct CapturingHandler: LogHandler {
         capture.append("\(event.level) \(label): \(event.message) \(merged) [\(event.source)]")
     }
 }
+
+/// A thread-safe list that tests append to from any task.
+public final class Recorder<Value: Sendable>: Sendable {
+    private let values = Mutex<[Value]>([])
+    /// Creates an empty recorder.
+    public init() {}
+    /// Appends one value.
+    public func append(_ value: Value) { values.withLock { $0.append(value) } }
+    /// Everything recorded so far.
+    public var all: [Value] { values.withLock { $0 } }
+}

@@ -24,6 +24,8 @@ public struct ConnectorManifest: Codable, Sendable, Hashable {
     public var verify: VerifySpec?
     /// The operations of the connector.
     public var tools: [ToolSpec]
+    /// How a successful HTTP status can still carry an error (Slack's `ok: false`, GraphQL `errors`).
+    public var errors: ResponseErrorSpec?
 
     /// Whether the connector needs no connection (utility connectors).
     public var isUtility: Bool { auth.type == .none && category == "Utilities" }
@@ -140,12 +142,15 @@ public struct ToolAnnotations: Codable, Sendable, Hashable {
 public struct RequestSpec: Codable, Sendable, Hashable {
     /// HTTP method.
     public var method: String
-    /// Path template appended to the service URL (e.g. `/v1/customers/{{ arguments.id }}`).
+    /// Path template appended to the service URL (e.g. `/v1/customers/{{ arguments.id }}`); inserted values are
+    /// escaped as one segment, except when the whole path is one template (then it may be an absolute URL).
     public var path: String
-    /// Query parameters (templates; null or absent values are dropped).
+    /// Query parameters (templates; null values are dropped; key `*` merges an object of parameters).
     public var query: [String: JSONValue]?
     /// Extra headers (templates).
     public var headers: [String: String]?
+    /// A template rendering to an object of further headers (e.g. `{{ arguments.headers }}`).
+    public var headersFrom: String?
     /// JSON body template.
     public var json: JSONValue?
     /// Form-encoded body template (nested objects use `a[b]` keys).
@@ -178,4 +183,14 @@ public struct PaginationSpec: Codable, Sendable, Hashable {
     public var param: String?
     /// Upper bound on pages fetched in one call.
     public var maxPages: Int?
+}
+
+/// Recognises errors inside 2xx answers; every field is JMESPath over the answer body.
+public struct ResponseErrorSpec: Codable, Sendable, Hashable {
+    /// Truthy when the answer is an error (e.g. ``ok == `false` ``).
+    public var when: String
+    /// The service's message (e.g. `error`).
+    public var message: String?
+    /// Truthy when the error means the credential was rejected (→ `auth_rejected`).
+    public var authRejected: String?
 }

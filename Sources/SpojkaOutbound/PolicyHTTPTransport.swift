@@ -1,0 +1,80 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import SpojkaConnectorKit
+
+/// The production transport: AsyncHTTPClient with the network policy checked after DNS and on every redirect.
+///
+/// Redirects are followed here (at most 5), never by the client, so each hop is checked; the
+/// `Authorization` header is dropped when a redirect leaves the original host.
+public final class PolicyHTTPTransport: HTTPTransport {
+    let client: HTTPClient
+    let policy: NetworkPolicy
+    let maxBodyBytes: Int
+    static let maxRedirects = 5
+
+    /// Creates a transport with its own client; call `shutdown()` when done.
+    public init(policy: NetworkPolicy, maxBodyBytes: Int = 16 << 20) {
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        self.policy = policy
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    /// Closes the client's connections.
+    public func shutdown() async throws { try await client.shutdown() }
+
+    /// Sends `request`, following allowed redirects.
+    public func send(_ request: OutboundRequest, timeout: Duration) async throws -> OutboundResponse {
+        var current = request
+        let originalHost = URL(string: request.url)?.host
+        for _ in 0...Self.maxRedirects {
+            try await check(current.url)
+            let response = try await execute(current, timeout: timeout)
+            guard [301, 302, 303, 307, 308].contains(response.status), let location = response.header("Location"),
+                  let next = URL(string: location, relativeTo: URL(string: current.url))?.absoluteURL else { return response }
+            current.url = next.absoluteString
+            if response.status == 303 || ((response.status == 301 || response.status == 302) && current.method == "POST") {
+                current.method = "GET"
+                current.body = nil
+            }
+            if next.host != originalHost { current.headers.removeAll { $0.0.lowercased() == "authorization" } }
+        }
+        throw TransportError(.network, "too many redirects")
+    }
+
+    func check(_ url: String) async throws {
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
+              let host = parsed.host, !host.isEmpty else {
+            throw TransportError(.invalidURL, "only absolute http and https URLs can be called")
+        }
+        let addresses = try await NIOThreadPool.singleton.runIfActive { IPAddress.resolve(host) }
+        guard !addresses.isEmpty else { throw TransportError(.network, "the host \(host) does not resolve") }
+        for address in addresses {
+            if let reason = policy.refusal(for: address) { throw TransportError(.blocked, "\(host) (\(address)): \(reason)") }
+        }
+    }
+
+    func execute(_ request: OutboundRequest, timeout: Duration) async throws -> OutboundResponse {
+        var outgoing = HTTPClientRequest(url: request.url)
+        outgoing.method = HTTPMethod(rawValue: request.method)
+        for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
+        if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
+        do {
+            let seconds = timeout.components.seconds
+            let response = try await client.execute(outgoing, timeout: .seconds(max(1, seconds)))
+            let body = try await response.body.collect(upTo: maxBodyBytes)
+            return OutboundResponse(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
+                                    body: Array(buffer: body))
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+            throw TransportError(.timeout, "no answer in time")
+        } catch is TransportError {
+            throw TransportError(.network, "the connection failed")
+        } catch {
+            throw TransportError(.network, "the connection failed (\(String(describing: type(of: error))))")
+        }
+    }
+}
