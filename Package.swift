@@ -41,13 +41,13 @@ let package = Package(
         .target(name: "SpojkaConnectors", dependencies: ["SpojkaCore", "SpojkaConnectorKit"],
                 resources: [.copy("Manifests")]),
         .target(name: "SpojkaAPI", dependencies: [
-            "SpojkaCore", "SpojkaSecrets",
+            "SpojkaCore", "SpojkaSecrets", "SpojkaConnectorKit",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "SpojkaServer", dependencies: [
-            "SpojkaCore", "SpojkaSecrets", "SpojkaStore", "SpojkaAPI",
+            "SpojkaCore", "SpojkaSecrets", "SpojkaStore", "SpojkaAPI", "SpojkaConnectorKit", "SpojkaConnectors", "SpojkaOutbound",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Metrics", package: "swift-metrics"),

@@ -32,6 +32,10 @@ extension SpojkaError {
         case .unsupportedMediaType: .unsupportedMediaType
         case .validationFailed: .unprocessableContent
         case .rateLimited: .tooManyRequests
+        case .connectionNotFound: .notFound
+        case "invalid_arguments", "blocked_destination": .unprocessableContent
+        case "auth_rejected", "tool_error": HTTPResponse.Status(code: 424, reasonPhrase: "Failed Dependency")
+        case "service_unavailable", "invalid_output": .badGateway
         default:
             switch kind {
             case .user: .badRequest

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SpojkaConnectorKit
 import SpojkaCore
 import SpojkaSecrets
 
@@ -19,13 +20,18 @@ public struct APIServices: Sendable {
     public let publicURL: String
     /// The largest accepted request body in bytes.
     public let bodyLimit: Int
+    /// The connector catalog.
+    public let catalog: Catalog
+    /// Runs tools.
+    public let runtime: ToolRuntime
     let loginLimiter = LoginLimiter()
 
     /// Creates the services.
     public init(store: any Store, keyRing: KeyRing, ids: any IDGenerator, clock: any WallClock,
-                passwords: PasswordHasher, publicURL: String, bodyLimit: Int) {
+                passwords: PasswordHasher, publicURL: String, bodyLimit: Int, catalog: Catalog, runtime: ToolRuntime) {
         self.store = store; self.keyRing = keyRing; self.ids = ids; self.clock = clock
         self.passwords = passwords; self.publicURL = publicURL; self.bodyLimit = bodyLimit
+        self.catalog = catalog; self.runtime = runtime
     }
 
     var body: BodyReader { BodyReader(limit: bodyLimit) }

@@ -3,7 +3,10 @@ import Hummingbird
 import Logging
 import Prometheus
 import SpojkaAPI
+import SpojkaConnectorKit
+import SpojkaConnectors
 import SpojkaCore
+import SpojkaOutbound
 import SpojkaSecrets
 import SpojkaStore
 
@@ -38,9 +41,13 @@ public func buildApplication(config: ServerConfig, logger: Logger, dependencies:
     let driver = try await Bootstrap.openDriver(config, logger: logger)
     let store = SQLStore(driver: MeteredDriver(driver, factory: metrics))
     let keyRing = KeyRing(master: prepared.masterKey, store: store, ids: dependencies.ids, clock: dependencies.clock)
+    let catalog = try loadCatalog()
+    let transport = PolicyHTTPTransport(policy: NetworkPolicy(allowPrivateNetwork: config.allowPrivateNetwork))
+    let runtime = ToolRuntime(transport: transport, implementations: BuiltinConnectors.implementations,
+                              retry: RetryPolicy(attempts: config.httpAttempts))
     let services = APIServices(store: store, keyRing: keyRing, ids: dependencies.ids, clock: dependencies.clock,
                                passwords: PasswordHasher(logN: config.passwordCost),
-                               publicURL: config.resolvedPublicURL, bodyLimit: config.bodyLimit)
+                               publicURL: config.resolvedPublicURL, bodyLimit: config.bodyLimit, catalog: catalog, runtime: runtime)
     let built = SpojkaAPI.buildRouter(services: services, metrics: metrics,
                                       metricsText: { registry.emitToString() })
     var app = Application(
@@ -49,6 +56,12 @@ public func buildApplication(config: ServerConfig, logger: Logger, dependencies:
         onServerRunning: { channel in await dependencies.onListening(channel.localAddress?.port ?? config.port) },
         logger: logger)
     if let postgres = driver as? PostgresDriver { app.addServices(postgres) }
-    app.addServices(DriverCloser(driver: driver))
+    app.addServices(DriverCloser(driver: driver), TransportCloser(transport: transport))
     return app
+}
+
+/// The shipped connectors; a broken manifest stops the start with every issue listed.
+public func loadCatalog() throws -> Catalog {
+    guard let directory = BuiltinConnectors.manifestsDirectory else { throw ConfigError("the connector manifests are missing from the build") }
+    return try Catalog.load(directory: directory, implementations: Set(BuiltinConnectors.implementations.keys))
 }

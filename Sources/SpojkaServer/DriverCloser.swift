@@ -1,4 +1,5 @@
 import ServiceLifecycle
+import SpojkaOutbound
 import SpojkaStore
 
 /// Closes the database driver when the service group shuts down.
@@ -8,5 +9,15 @@ struct DriverCloser: Service {
     func run() async throws {
         try? await gracefulShutdown()
         await driver.shutdown()
+    }
+}
+
+/// Closes the outgoing HTTP client when the service group shuts down.
+struct TransportCloser: Service {
+    let transport: PolicyHTTPTransport
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try? await transport.shutdown()
     }
 }

@@ -19,6 +19,10 @@ public struct ServerConfig: Sendable {
     public var bodyLimit = 1 << 20
     /// log2 of the scrypt cost for passwords (`SPOJKA_PASSWORD_COST`, default 15).
     public var passwordCost = 15
+    /// Whether tools may call private and loopback addresses (`SPOJKA_ALLOW_PRIVATE_NETWORK=true`; default false).
+    public var allowPrivateNetwork = false
+    /// Attempts per outgoing tool request (`SPOJKA_HTTP_ATTEMPTS`, default 3).
+    public var httpAttempts = 3
     /// Log level (`SPOJKA_LOG_LEVEL`, default `info`).
     public var logLevel = Logger.Level.info
 
@@ -36,6 +40,8 @@ public struct ServerConfig: Sendable {
         if let url = env["SPOJKA_PUBLIC_URL"], !url.isEmpty { config.publicURL = url }
         if let limit = env["SPOJKA_BODY_LIMIT"] { config.bodyLimit = try int(limit, "SPOJKA_BODY_LIMIT", 1024...(1 << 30)) }
         if let cost = env["SPOJKA_PASSWORD_COST"] { config.passwordCost = try int(cost, "SPOJKA_PASSWORD_COST", 10...20) }
+        if let allow = env["SPOJKA_ALLOW_PRIVATE_NETWORK"] { config.allowPrivateNetwork = ["1", "true", "yes"].contains(allow.lowercased()) }
+        if let attempts = env["SPOJKA_HTTP_ATTEMPTS"] { config.httpAttempts = try int(attempts, "SPOJKA_HTTP_ATTEMPTS", 1...10) }
         if let level = env["SPOJKA_LOG_LEVEL"] {
             guard let parsed = Logger.Level(rawValue: level) else { throw ConfigError("SPOJKA_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical") }
             config.logLevel = parsed

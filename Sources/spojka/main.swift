@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SpojkaConnectorKit
 import SpojkaServer
 
 /// The `spojka` command line.
@@ -9,7 +10,7 @@ struct Spojka: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "spojka",
         abstract: "Spojka: self-hosted workflow automation. Workflows call tools through connections, by ID.",
-        subcommands: [Serve.self, Migrate.self, Keys.self])
+        subcommands: [Serve.self, Migrate.self, Keys.self, Connectors.self])
 }
 
 /// Options shared by commands that open the database.
@@ -96,6 +97,32 @@ struct Keys: AsyncParsableCommand {
 /// Writes a line to stdout unbuffered (so scripts and tests see it at once).
 func say(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+struct Connectors: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Work with connector manifests.", subcommands: [Validate.self, Schema.self])
+
+    struct Validate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check manifests: a manifest.json file, a connector folder, or a folder of connector folders (default: the shipped ones).")
+        @Argument(help: "manifest.json, <key>/ folder, or a folder of them") var path: String?
+
+        func run() async throws {
+            let issues = try ManifestCheck.run(path: path)
+            if issues.isEmpty {
+                say("All manifests are valid.")
+            } else {
+                for issue in issues { say(issue.description) }
+                say("\(issues.count) problem(s) found.")
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct Schema: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the JSON Schema of the manifest format.")
+        func run() async throws { say(ManifestSchema.text) }
+    }
 }
 
 func makeLogger(_ config: ServerConfig) -> Logger {

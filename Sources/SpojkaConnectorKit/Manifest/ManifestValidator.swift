@@ -12,6 +12,11 @@ public struct ManifestIssue: Sendable, Hashable, CustomStringConvertible {
     /// What is wrong.
     public var message: String
 
+    /// Creates an issue.
+    public init(file: String, path: String, rule: String, message: String) {
+        self.file = file; self.path = path; self.rule = rule; self.message = message
+    }
+
     /// `file:path: [rule] message`.
     public var description: String { "\(file): \(path.isEmpty ? "/" : path): [\(rule)] \(message)" }
 }

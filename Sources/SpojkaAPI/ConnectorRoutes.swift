@@ -1,0 +1,121 @@
+import Foundation
+import Hummingbird
+import SpojkaConnectorKit
+import SpojkaCore
+
+/// One connector in the catalog list.
+struct ConnectorSummaryDTO: Encodable {
+    let key, name, category, description, version, authType, iconUrl: String
+    let toolCount: Int
+
+    init(_ m: ConnectorManifest) {
+        key = m.key; name = m.name; category = m.category; description = m.description; version = m.version
+        authType = m.auth.type.rawValue; iconUrl = "/api/v1/connectors/\(m.key)/icon"; toolCount = m.tools.count
+    }
+}
+
+/// A connector with every tool and schema.
+struct ConnectorDetailDTO: Encodable {
+    let connector: ConnectorManifest
+    let iconUrl: String
+    let needsConnection: Bool
+
+    func encode(to encoder: any Encoder) throws {
+        try connector.encode(to: encoder)
+        var extra = encoder.container(keyedBy: ExtraKeys.self)
+        try extra.encode(iconUrl, forKey: .iconUrl)
+        try extra.encode(needsConnection, forKey: .needsConnection)
+    }
+
+    enum ExtraKeys: String, CodingKey { case iconUrl, needsConnection }
+}
+
+struct ToolCallInput: APIInput {
+    static let fields: Set<String> = ["connector", "tool", "connection", "arguments"]
+    let connector: String
+    let tool: String
+    let connection: String?
+    let arguments: JSONValue?
+}
+
+/// The catalog and direct tool calls.
+struct ConnectorRoutes {
+    let services: APIServices
+
+    func register(_ r: inout RouteRegistrar) {
+        r.add(.get, "/api/v1/connectors", "List connectors (filters: category, q)", query: ["category", "q"], handler: list)
+        r.add(.get, "/api/v1/connectors/{key}", "Read a connector with every tool and its schemas", handler: read)
+        r.add(.get, "/api/v1/connectors/{key}/icon", "The connector's SVG icon", handler: icon)
+        r.add(.post, "/api/v1/workspaces/{ws}/tool-calls", "Call one tool now (member and above)", body: ToolCallInput.self, handler: call)
+    }
+
+    @Sendable func list(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
+        _ = try context.requirePrincipal()
+        let items = services.catalog.list(category: request.query("category"), query: request.query("q"))
+        return try Reply.json(Page(items: items.map(ConnectorSummaryDTO.init), nextCursor: nil))
+    }
+
+    func connector(_ context: SpojkaRequestContext) throws -> ConnectorManifest {
+        guard let key = context.parameters.get("key"), let manifest = services.catalog.connector(key) else {
+            throw SpojkaError.notFound("Connector")
+        }
+        return manifest
+    }
+
+    @Sendable func read(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
+        _ = try context.requirePrincipal()
+        let manifest = try connector(context)
+        return try Reply.json(ConnectorDetailDTO(connector: manifest, iconUrl: "/api/v1/connectors/\(manifest.key)/icon",
+                                                 needsConnection: !manifest.isUtility && manifest.key != "http"))
+    }
+
+    @Sendable func icon(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
+        _ = try context.requirePrincipal()
+        let manifest = try connector(context)
+        guard let svg = services.catalog.icons[manifest.key] else { throw SpojkaError.notFound("Icon") }
+        return Response(status: .ok, headers: [.contentType: "image/svg+xml", .cacheControl: "public, max-age=86400",
+                                               .init("X-Content-Type-Options")!: "nosniff"],
+                        body: .init(byteBuffer: .init(string: svg)))
+    }
+
+    @Sendable func call(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
+        let (_, _, _) = try await services.access(context, minimum: .member)
+        let input = try await services.body.decode(ToolCallInput.self, from: request)
+        guard let manifest = services.catalog.connector(input.connector) else {
+            throw SpojkaError.validation([("connector", "no connector has the key \(input.connector)")])
+        }
+        guard manifest.tool(input.tool) != nil else {
+            throw SpojkaError.validation([("tool", "connector \(manifest.key) has no tool \(input.tool)")])
+        }
+        if let connection = input.connection {
+            if manifest.isUtility { throw SpojkaError.validation([("connection", "utility connectors take no connection")]) }
+            throw SpojkaError(.connectionNotFound, "Connection \(connection) not found", details: ["connection": .string(connection)])
+        }
+        if !manifest.isUtility && manifest.key != "http" {
+            throw SpojkaError.validation([("connection", "connector \(manifest.key) needs a connection")])
+        }
+        let start = ContinuousClock.now
+        let output = try await ToolErrors.mapping {
+            try await services.runtime.call(ToolCall(connector: manifest, tool: input.tool, arguments: input.arguments ?? .object([:])))
+        }
+        let elapsed = ContinuousClock.now - start
+        let millis = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        struct Answer: Encodable { let output: JSONValue; let durationMs: Double }
+        return try Reply.json(Answer(output: output, durationMs: (millis * 1000).rounded() / 1000))
+    }
+}
+
+extension SpojkaError.Code {
+    /// No connection with that ID in the workspace.
+    public static let connectionNotFound: Self = "connection_not_found"
+}
+
+/// Maps tool failures to the API error shape (codes kept, HTTP status chosen in `SpojkaError.status`).
+enum ToolErrors {
+    static func mapping<T>(_ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch let error as ToolError {
+            let kind: SpojkaError.Kind = [.serviceUnavailable, .invalidOutput].contains(error.code) ? .operational : .user
+            throw SpojkaError(SpojkaError.Code(rawValue: error.code.rawValue), kind: kind, error.message, details: error.details)
+        }
+    }
+}
