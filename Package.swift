@@ -40,14 +40,15 @@ let package = Package(
         ]),
         .target(name: "SpojkaConnectors", dependencies: ["SpojkaCore", "SpojkaConnectorKit"],
                 resources: [.copy("Manifests")]),
+        .target(name: "SpojkaEngine", dependencies: ["SpojkaCore", "SpojkaSecrets", "SpojkaConnectorKit"]),
         .target(name: "SpojkaAPI", dependencies: [
-            "SpojkaCore", "SpojkaSecrets", "SpojkaConnectorKit",
+            "SpojkaCore", "SpojkaSecrets", "SpojkaConnectorKit", "SpojkaEngine",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "SpojkaServer", dependencies: [
-            "SpojkaCore", "SpojkaSecrets", "SpojkaStore", "SpojkaAPI", "SpojkaConnectorKit", "SpojkaConnectors", "SpojkaOutbound",
+            "SpojkaCore", "SpojkaSecrets", "SpojkaStore", "SpojkaAPI", "SpojkaConnectorKit", "SpojkaConnectors", "SpojkaOutbound", "SpojkaEngine",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -56,6 +57,12 @@ let package = Package(
         .executableTarget(name: "spojka", dependencies: [
             "SpojkaServer", "SpojkaSecrets", "SpojkaStore", "SpojkaCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "spojka-bench", dependencies: [
+            "SpojkaServer", "SpojkaSecrets", "SpojkaCore", "SpojkaConnectorKit", "SpojkaConnectors", "SpojkaOutbound", "SpojkaTestSupport",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .target(name: "SpojkaTestSupport", dependencies: [
             "SpojkaCore", "SpojkaStore", "SpojkaSecrets", "SpojkaServer",

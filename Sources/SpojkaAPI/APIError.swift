@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import SpojkaCore
+import SpojkaEngine
 import SpojkaSecrets
 
 extension SpojkaError.Code {
@@ -33,6 +34,9 @@ extension SpojkaError {
         case .validationFailed: .unprocessableContent
         case .rateLimited: .tooManyRequests
         case .connectionNotFound: .notFound
+        case .verificationFailed: .unprocessableContent
+        case .connectionInUse: .conflict
+        case .utilityConnector: .badRequest
         case "invalid_arguments", "blocked_destination": .unprocessableContent
         case "auth_rejected", "tool_error": HTTPResponse.Status(code: 424, reasonPhrase: "Failed Dependency")
         case "service_unavailable", "invalid_output": .badGateway

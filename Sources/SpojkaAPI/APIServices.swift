@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SpojkaConnectorKit
 import SpojkaCore
+import SpojkaEngine
 import SpojkaSecrets
 
 /// Everything the routes need, injected by the composition root.
@@ -24,6 +25,8 @@ public struct APIServices: Sendable {
     public let catalog: Catalog
     /// Runs tools.
     public let runtime: ToolRuntime
+    /// The connection lifecycle.
+    public let connections: ConnectionService
     let loginLimiter = LoginLimiter()
 
     /// Creates the services.
@@ -32,6 +35,7 @@ public struct APIServices: Sendable {
         self.store = store; self.keyRing = keyRing; self.ids = ids; self.clock = clock
         self.passwords = passwords; self.publicURL = publicURL; self.bodyLimit = bodyLimit
         self.catalog = catalog; self.runtime = runtime
+        self.connections = ConnectionService(store: store, keyRing: keyRing, catalog: catalog, runtime: runtime, ids: ids, clock: clock)
     }
 
     var body: BodyReader { BodyReader(limit: bodyLimit) }

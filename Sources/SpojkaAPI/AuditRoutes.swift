@@ -37,8 +37,26 @@ struct AuditRoutes {
     }
 }
 
-/// Opaque page cursors: base64url of `millis:id`.
+/// Opaque page cursors: base64url of `millis:id` (audit) or `name\u{0}id` (by name).
 enum Cursor {
+    static func encodeText(_ name: String, _ id: String) -> String { base64url(name + "\u{0}" + id) }
+
+    static func decodeText(_ cursor: String) -> (name: String, id: String)? {
+        guard let text = unbase64url(cursor), let split = text.firstIndex(of: "\u{0}") else { return nil }
+        return (String(text[..<split]), String(text[text.index(after: split)...]))
+    }
+
+    static func base64url(_ text: String) -> String {
+        Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func unbase64url(_ cursor: String) -> String? {
+        var base = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base.count % 4 != 0 { base += "=" }
+        return Data(base64Encoded: base).flatMap { String(data: $0, encoding: .utf8) }
+    }
+
     static func encode(at: Date, id: String) -> String {
         let text = "\(Int64((at.timeIntervalSince1970 * 1000).rounded(.down))):\(id)"
         return Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")

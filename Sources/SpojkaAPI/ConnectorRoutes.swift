@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import SpojkaConnectorKit
 import SpojkaCore
+import SpojkaEngine
 
 /// One connector in the catalog list.
 struct ConnectorSummaryDTO: Encodable {
@@ -28,6 +29,11 @@ struct ConnectorDetailDTO: Encodable {
     }
 
     enum ExtraKeys: String, CodingKey { case iconUrl, needsConnection }
+}
+
+struct ToolCallAnswer: Encodable {
+    let output: JSONValue
+    let durationMs: Double
 }
 
 struct ToolCallInput: APIInput {
@@ -79,7 +85,7 @@ struct ConnectorRoutes {
     }
 
     @Sendable func call(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
-        let (_, _, _) = try await services.access(context, minimum: .member)
+        let (principal, workspace, _) = try await services.access(context, minimum: .member)
         let input = try await services.body.decode(ToolCallInput.self, from: request)
         guard let manifest = services.catalog.connector(input.connector) else {
             throw SpojkaError.validation([("connector", "no connector has the key \(input.connector)")])
@@ -87,27 +93,32 @@ struct ConnectorRoutes {
         guard manifest.tool(input.tool) != nil else {
             throw SpojkaError.validation([("tool", "connector \(manifest.key) has no tool \(input.tool)")])
         }
-        if let connection = input.connection {
+        let start = ContinuousClock.now
+        if let text = input.connection {
             if manifest.isUtility { throw SpojkaError.validation([("connection", "utility connectors take no connection")]) }
-            throw SpojkaError(.connectionNotFound, "Connection \(connection) not found", details: ["connection": .string(connection)])
+            guard let id = ID<Connection>(validating: text) else {
+                throw SpojkaError(.connectionNotFound, "Connection \(text) not found", details: ["connection": .string(text)])
+            }
+            let output = try await ToolErrors.mapping {
+                try await services.connections.callTool(input.tool, arguments: input.arguments ?? .object([:]), connection: id, in: workspace.id,
+                                                        connector: manifest.key, by: principal.user.id.rawValue)
+            }
+            return try Self.answer(output, since: start)
         }
         if !manifest.isUtility && manifest.key != "http" {
             throw SpojkaError.validation([("connection", "connector \(manifest.key) needs a connection")])
         }
-        let start = ContinuousClock.now
         let output = try await ToolErrors.mapping {
             try await services.runtime.call(ToolCall(connector: manifest, tool: input.tool, arguments: input.arguments ?? .object([:])))
         }
+        return try Self.answer(output, since: start)
+    }
+
+    static func answer(_ output: JSONValue, since start: ContinuousClock.Instant) throws -> Response {
         let elapsed = ContinuousClock.now - start
         let millis = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        struct Answer: Encodable { let output: JSONValue; let durationMs: Double }
-        return try Reply.json(Answer(output: output, durationMs: (millis * 1000).rounded() / 1000))
+        return try Reply.json(ToolCallAnswer(output: output, durationMs: (millis * 1000).rounded() / 1000))
     }
-}
-
-extension SpojkaError.Code {
-    /// No connection with that ID in the workspace.
-    public static let connectionNotFound: Self = "connection_not_found"
 }
 
 /// Maps tool failures to the API error shape (codes kept, HTTP status chosen in `SpojkaError.status`).

@@ -57,6 +57,42 @@ public enum Migrations {
               wrapped TEXT NOT NULL, created_at BIGINT NOT NULL)
             """,
         ]),
+        Migration(name: "0002_connections", statements: [
+            """
+            CREATE TABLE connections (id TEXT PRIMARY KEY,
+              workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+              connector TEXT NOT NULL, connector_version TEXT NOT NULL, name TEXT NOT NULL, service_url TEXT,
+              settings TEXT NOT NULL, environment TEXT NOT NULL, status TEXT NOT NULL, status_reason TEXT,
+              checked_at BIGINT, last_used_at BIGINT, owner_id TEXT NOT NULL, account TEXT, credential_fields TEXT NOT NULL,
+              created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, deleted_at BIGINT)
+            """,
+            "CREATE INDEX connections_ws_name ON connections(workspace_id, name, id)",
+            """
+            CREATE TABLE connection_credentials (
+              connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+              field TEXT NOT NULL, sealed TEXT NOT NULL, PRIMARY KEY (connection_id, field))
+            """,
+            """
+            CREATE TABLE connection_events (id TEXT PRIMARY KEY,
+              connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+              seq BIGINT NOT NULL, at BIGINT NOT NULL, type TEXT NOT NULL, actor TEXT NOT NULL,
+              from_value TEXT, to_value TEXT, reason TEXT)
+            """,
+            "CREATE UNIQUE INDEX connection_events_conn ON connection_events(connection_id, seq)",
+            """
+            CREATE TABLE credential_access (id TEXT PRIMARY KEY,
+              connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+              at BIGINT NOT NULL, actor TEXT NOT NULL, purpose TEXT NOT NULL, tool TEXT)
+            """,
+            "CREATE INDEX credential_access_conn ON credential_access(connection_id, at)",
+            """
+            CREATE TABLE connection_usage (
+              workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+              connection_id TEXT NOT NULL, workflow_id TEXT NOT NULL, workflow_name TEXT NOT NULL,
+              workflow_version BIGINT NOT NULL, enabled BIGINT NOT NULL,
+              PRIMARY KEY (connection_id, workflow_id, workflow_version))
+            """,
+        ]),
     ]
 }
 

@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import SpojkaCore
 import SpojkaServer
+import SpojkaStore
 
 /// A JSON answer from the test server.
 public struct JSONResponse: Sendable {
@@ -107,6 +108,33 @@ public struct TestApp: Sendable {
         configure(&config)
         self.config = config
         self.clock = clock
+    }
+
+    /// Opens a second connection to the app's SQLite database (for arranging state the API cannot yet create).
+    public func withStore<T: Sendable>(_ body: @Sendable (SQLStore) async throws -> T) async throws -> T {
+        let driver = try await SQLiteDriver.open(path: config.sqlitePath, logger: Logger(label: "test-store"))
+        do {
+            let result = try await body(SQLStore(driver: driver))
+            await driver.shutdown()
+            return result
+        } catch {
+            await driver.shutdown()
+            throw error
+        }
+    }
+
+    /// Builds the app, serves it on loopback, and runs `body` with its base URL and a client.
+    public func runLive<T: Sendable>(_ body: @Sendable (String, TestAPI) async throws -> T) async throws -> T {
+        var dependencies = Dependencies()
+        dependencies.clock = clock
+        var live = config
+        live.port = 0
+        let app = try await buildApplication(config: live, logger: logs.logger(level: config.logLevel), dependencies: dependencies)
+        let transcript = LogCapture()
+        return try await app.test(.live) { client in
+            let port = client.port ?? 0
+            return try await body("http://127.0.0.1:\(port)", TestAPI(client: client, transcript: transcript))
+        }
     }
 
     /// Builds the app and runs `test` against its router (no sockets).

@@ -84,23 +84,28 @@ struct WorkspaceAccessTests {
             let outsider = try await api.addMember("out@example.com", role: "viewer", workspace: owner.workspace, by: owner.token)
             let theirs = try await api.request(.post, "/api/v1/workspaces", token: outsider.token, body: ["name": "Theirs"])
             let foreign = try #require(theirs.json["id"]?.stringValue)
+            let theirConnection = try await api.request(.post, "/api/v1/workspaces/\(foreign)/connections?verify=false", token: outsider.token,
+                                                        body: ["connector": "stripe", "name": "Theirs", "credentials": ["secretKey": "sk_test_abc123"]])
+            let connection = try #require(theirConnection.json["id"]?.stringValue)
             let openapi = try await api.request(.get, "/api/v1/openapi.json")
             let paths = try #require(openapi.json["paths"]?.objectValue)
             var checked = 0
             for (path, item) in paths where path.contains("{ws}") {
                 for method in (item.objectValue ?? [:]).keys {
                     let concrete = path.replacingOccurrences(of: "{ws}", with: foreign)
-                        .replacingOccurrences(of: "{userId}", with: outsider.user)
+                        .replacingOccurrences(of: "{userId}", with: outsider.user).replacingOccurrences(of: "{id}", with: connection)
                     let body: JSONValue? = ["post", "patch", "put"].contains(method) ? ["name": "x", "email": "x@example.com", "role": "viewer"] : nil
                     for id in [foreign, "ws_doesnotexist"] {
                         let answer = try await api.request(HTTPRequest.Method(method.uppercased())!, concrete.replacingOccurrences(of: foreign, with: id),
                                                            token: owner.token, body: body)
-                        #expect(answer.status == 404 && answer.errorCode == "not_found", "\(method) \(path) \(id): \(answer.status) \(answer.text)")
+                        #expect(answer.status == 404 && ["not_found", "connection_not_found"].contains(answer.errorCode ?? ""),
+                                "\(method) \(path) \(id): \(answer.status) \(answer.text)")
                         checked += 1
                     }
                 }
             }
-            #expect(checked == 16)
+            let expected = paths.filter { $0.key.contains("{ws}") }.map { ($0.value.objectValue ?? [:]).count * 2 }.reduce(0, +)
+            #expect(checked == expected && checked >= 36)
             let token = try await api.request(.get, "/api/v1/tokens", token: outsider.token).json["items"]?[0]?["id"]?.stringValue
             #expect(try await api.request(.delete, "/api/v1/tokens/\(token ?? "")", token: owner.token).status == 404)
         }

@@ -184,6 +184,51 @@ struct StoreContractTests {
         }
     }
 
+    @Test(arguments: backends)
+    func connectionsCredentialsEventsAccessAndUsage(_ backend: Backend) async throws {
+        try await withStore(backend) { store in
+            let ana = user("ana@example.com")
+            let ws = Workspace(id: ids.make(), name: "Acme", createdAt: t0)
+            func connection(_ name: String, _ connector: String) -> Connection {
+                Connection(id: ids.make(), workspaceID: ws.id, connector: connector, connectorVersion: "1.0.0", name: name, serviceURL: nil,
+                           settings: ["store": "au"], environment: .production, status: .active, statusReason: nil, checkedAt: t0,
+                           ownerID: ana.id, account: "Acme AU", credentialFields: ["token"], createdAt: t0, updatedAt: t0)
+            }
+            let au = connection("Shopify - AU", "shopify"), us = connection("Shopify - US", "shopify"), stripe = connection("Stripe", "stripe")
+            try await store.transaction { tx in
+                try await tx.insertUser(ana, passwordHash: nil)
+                try await tx.insertWorkspace(ws)
+                for c in [au, us, stripe] { try await tx.insertConnection(c, credentials: ["token": [1, 2, 3]]) }
+            }
+            #expect(try await store.read { try await $0.connection(au.id, in: ws.id) } == au)
+            #expect(try await store.read { try await $0.connection(au.id, in: ID(rawValue: "ws_other")) } == nil)
+            let shopify = try await store.read { try await $0.connections(in: ws.id, ConnectionQuery(connector: "shopify")) }
+            #expect(shopify.map(\.name) == ["Shopify - AU", "Shopify - US"])
+            let page = try await store.read { try await $0.connections(in: ws.id, ConnectionQuery(after: ("Shopify - AU", au.id.rawValue), limit: 1)) }
+            #expect(page.map(\.name) == ["Shopify - US"])
+            #expect(try await store.read { try await $0.connections(in: ws.id, ConnectionQuery(nameContains: "stri")) }.count == 1)
+            var changed = au
+            changed.status = .reauthorize
+            changed.statusReason = "revoked"
+            try await store.transaction { [changed] tx in
+                try await tx.lockConnection(changed.id)
+                try await tx.updateConnection(changed)
+                try await tx.replaceCredentials(of: changed.id, with: ["token": [9], "refresh": [8]])
+                for type in ["created", "status_changed", "recovered"] {
+                    try await tx.appendConnectionEvent(ConnectionEvent(id: ids.make(), connectionID: changed.id, at: t0, type: type, actor: "x"))
+                }
+                try await tx.appendCredentialAccess(CredentialAccess(id: ids.make(), connectionID: changed.id, at: t0, actor: "usr_x", purpose: "tool_call", tool: "get_shop"))
+                try await tx.recordUsage(workspace: ws.id, connection: changed.id.rawValue, workflowID: "wf_1", workflowName: "Sync", version: 1, enabled: true)
+                try await tx.recordUsage(workspace: ws.id, connection: changed.id.rawValue, workflowID: "wf_1", workflowName: "Sync", version: 2, enabled: true)
+            }
+            #expect(try await store.read { try await $0.connection(au.id, in: ws.id) }?.status == .reauthorize)
+            #expect(try await store.read { try await $0.sealedCredentials(of: au.id) } == ["token": [9], "refresh": [8]])
+            #expect(try await store.read { try await $0.connectionEvents(of: au.id) }.map(\.type) == ["created", "status_changed", "recovered"])
+            #expect(try await store.read { try await $0.credentialAccess(of: au.id, limit: 10) }.first?.tool == "get_shop")
+            #expect(try await store.read { try await $0.usage(of: au.id) } == [ConnectionUsage(workflowID: "wf_1", workflowName: "Sync", versions: [1, 2], enabled: true)])
+        }
+    }
+
     @Test func postgresIsConfiguredWhenRequired() {
         if TestDatabase.requirePostgres { #expect(TestDatabase.postgresURL != nil) }
         print("Store contract backends: \(Self.backends.map(\.rawValue).joined(separator: ", "))")

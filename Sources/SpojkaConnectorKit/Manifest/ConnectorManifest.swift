@@ -124,6 +124,14 @@ public struct ToolSpec: Codable, Sendable, Hashable {
     public var implementation: String?
     /// Example arguments (validated against `inputSchema` by the manifest test).
     public var examples: [JSONValue]?
+
+    /// Creates a tool specification.
+    public init(name: String, title: String, description: String, inputSchema: JSONValue, outputSchema: JSONValue,
+                annotations: ToolAnnotations?, request: RequestSpec?, implementation: String?, examples: [JSONValue]?) {
+        self.name = name; self.title = title; self.description = description; self.inputSchema = inputSchema
+        self.outputSchema = outputSchema; self.annotations = annotations; self.request = request
+        self.implementation = implementation; self.examples = examples
+    }
 }
 
 /// MCP tool annotations.

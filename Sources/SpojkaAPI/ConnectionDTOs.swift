@@ -1,0 +1,91 @@
+import Foundation
+import SpojkaCore
+
+/// A connection as every read shows it: never a secret value, not even a masked prefix.
+struct ConnectionDTO: Encodable {
+    struct Owner: Encodable { let id: String; let email: String? }
+    let id, connector, connectorVersion, name, environment, status: String
+    let serviceUrl: String?
+    let settings: JSONValue
+    let statusReason: String?
+    let checkedAt, lastUsedAt: Date?
+    let owner: Owner
+    let account: JSONValue?
+    let credentialFields: [String]
+    let createdAt, updatedAt: Date
+
+    init(_ c: Connection, ownerEmail: String?) {
+        id = c.id.rawValue; connector = c.connector; connectorVersion = c.connectorVersion; name = c.name
+        environment = c.environment.rawValue; status = c.status.rawValue; serviceUrl = c.serviceURL; settings = c.settings
+        statusReason = c.statusReason; checkedAt = c.checkedAt; lastUsedAt = c.lastUsedAt
+        owner = Owner(id: c.ownerID.rawValue, email: ownerEmail); account = c.account; credentialFields = c.credentialFields
+        createdAt = c.createdAt; updatedAt = c.updatedAt
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(id, forKey: .id); try c.encode(connector, forKey: .connector); try c.encode(connectorVersion, forKey: .connectorVersion)
+        try c.encode(name, forKey: .name); try c.encode(serviceUrl, forKey: .serviceUrl); try c.encode(settings, forKey: .settings)
+        try c.encode(environment, forKey: .environment); try c.encode(status, forKey: .status); try c.encode(statusReason, forKey: .statusReason)
+        try c.encode(checkedAt, forKey: .checkedAt); try c.encode(lastUsedAt, forKey: .lastUsedAt); try c.encode(owner, forKey: .owner)
+        try c.encode(account, forKey: .account); try c.encode(credentialFields, forKey: .credentialFields)
+        try c.encode(createdAt, forKey: .createdAt); try c.encode(updatedAt, forKey: .updatedAt)
+    }
+
+    enum Keys: String, CodingKey {
+        case id, connector, connectorVersion, name, serviceUrl, settings, environment, status, statusReason, checkedAt, lastUsedAt
+        case owner, account, credentialFields, createdAt, updatedAt
+    }
+}
+
+/// One timeline entry.
+struct ConnectionEventDTO: Encodable {
+    let at: Date
+    let type, actor: String
+    let from, to, reason: String?
+    init(_ e: ConnectionEvent) { at = e.at; type = e.type; actor = e.actor; from = e.from; to = e.to; reason = e.reason }
+}
+
+/// One access-log entry.
+struct CredentialAccessDTO: Encodable {
+    let at: Date
+    let actor, purpose: String
+    let tool: String?
+    init(_ a: CredentialAccess) { at = a.at; actor = a.actor; purpose = a.purpose; tool = a.tool }
+}
+
+struct CreateConnectionInput: APIInput {
+    static let fields: Set<String> = ["connector", "name", "credentials", "settings", "serviceUrl", "environment"]
+    let connector: String
+    let name: String
+    let credentials: [String: String]
+    let settings: JSONValue?
+    let serviceUrl: String?
+    let environment: Connection.Environment?
+
+    func problems() -> [(path: String, message: String)] {
+        var out = Rules.text(name, "name")
+        if let settings, settings.objectValue == nil { out.append(("settings", "must be an object")) }
+        return out
+    }
+}
+
+struct PatchConnectionInput: APIInput {
+    static let fields: Set<String> = ["name", "settings", "serviceUrl", "environment"]
+    let name: String?
+    let settings: JSONValue?
+    let serviceUrl: String?
+    let environment: Connection.Environment?
+
+    func problems() -> [(path: String, message: String)] {
+        var out = name.map { Rules.text($0, "name") } ?? []
+        if let settings, settings.objectValue == nil { out.append(("settings", "must be an object")) }
+        return out
+    }
+}
+
+struct RotateInput: APIInput {
+    static let fields: Set<String> = ["credentials", "partial"]
+    let credentials: [String: String]
+    let partial: Bool?
+}

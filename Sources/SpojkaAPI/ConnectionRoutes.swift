@@ -1,0 +1,132 @@
+import Foundation
+import Hummingbird
+import SpojkaCore
+import SpojkaEngine
+
+/// `/api/v1/workspaces/{ws}/connections`: the connection lifecycle.
+struct ConnectionRoutes {
+    let services: APIServices
+    var connections: ConnectionService { services.connections }
+    static let base = "/api/v1/workspaces/{ws}/connections"
+
+    func register(_ r: inout RouteRegistrar) {
+        r.add(.get, Self.base, "List connections (filters connector, status, environment, q; cursor)",
+              query: ["connector", "status", "environment", "q", "cursor", "limit"], handler: list)
+        r.add(.post, Self.base, "Create a connection (verified first unless ?verify=false)", body: CreateConnectionInput.self,
+              success: 201, query: ["verify"], handler: create)
+        r.add(.get, Self.base + "/{id}", "Read a connection (no secrets)", handler: read)
+        r.add(.patch, Self.base + "/{id}", "Rename, change settings, service URL or environment", body: PatchConnectionInput.self, handler: patch)
+        r.add(.delete, Self.base + "/{id}", "Delete a connection (409 while used, unless ?force=true)", success: 204, query: ["force"], handler: delete)
+        r.add(.put, Self.base + "/{id}/credentials", "Rotate credentials in place (verified before the swap)", body: RotateInput.self, handler: rotate)
+        r.add(.post, Self.base + "/{id}/verify", "Run verification now", handler: verify)
+        r.add(.get, Self.base + "/{id}/usage", "Workflows that reference the connection", handler: usage)
+        r.add(.get, Self.base + "/{id}/events", "Status and change timeline", handler: events)
+        r.add(.get, Self.base + "/{id}/access-log", "Every decryption of the credentials (admin, owner)", handler: accessLog)
+    }
+
+    func dto(_ c: Connection) async throws -> ConnectionDTO {
+        let email = try await services.store.read { try await $0.user(c.ownerID)?.email }
+        return ConnectionDTO(c, ownerEmail: email)
+    }
+
+    /// The connection, requiring the caller may manage it (owner/admin: all; member: own; viewer: none).
+    func managed(_ context: SpojkaRequestContext) async throws -> (Principal, Workspace, Connection) {
+        let (principal, workspace, role) = try await services.access(context)
+        let connection = try await connections.get(try context.id("id", Connection.self, what: "Connection"), in: workspace.id)
+        let allowed = role >= .admin || (role == .member && connection.ownerID == principal.user.id)
+        guard allowed else { throw SpojkaError(.forbidden, "Only admins, owners and the connection's owner can change it") }
+        return (principal, workspace, connection)
+    }
+
+    @Sendable func list(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
+        let (_, workspace, _) = try await services.access(context)
+        var query = ConnectionQuery(connector: request.query("connector"), nameContains: request.query("q"))
+        var problems: [(path: String, message: String)] = []
+        if let status = request.query("status") {
+            if let parsed = Connection.Status(rawValue: status) { query.status = parsed } else { problems.append(("status", "must be active, reauthorize or error")) }
+        }
+        if let environment = request.query("environment") {
+            if let parsed = Connection.Environment(rawValue: environment) { query.environment = parsed } else { problems.append(("environment", "must be production, staging or development")) }
+        }
+        if let limit = request.query("limit") {
+            if let n = Int(limit), (1...200).contains(n) { query.limit = n } else { problems.append(("limit", "must be 1 to 200")) }
+        }
+        if let cursor = request.query("cursor") {
+            if let decoded = Cursor.decodeText(cursor) { query.after = decoded } else { problems.append(("cursor", "is not a cursor from a previous page")) }
+        }
+        if !problems.isEmpty { throw SpojkaError.validation(problems) }
+        let found = try await services.store.read { [query] in try await $0.connections(in: workspace.id, query) }
+        var items: [ConnectionDTO] = []
+        for c in found { items.append(try await dto(c)) }
+        let next = found.count == query.limit ? found.last.map { Cursor.encodeText($0.name, $0.id.rawValue) } : nil
+        return try Reply.json(Page(items: items, nextCursor: next))
+    }
+
+    @Sendable func create(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
+        let (principal, workspace, _) = try await services.access(context, minimum: .member)
+        let input = try await services.body.decode(CreateConnectionInput.self, from: request)
+        let new = NewConnection(connector: input.connector, name: input.name, credentials: input.credentials.mapValues(Secret.init),
+                                settings: input.settings ?? .object([:]), serviceURL: input.serviceUrl, environment: input.environment ?? .production)
+        let verify = request.query("verify") != "false"
+        let created = try await connections.create(new, in: workspace.id, by: principal.user.id, verify: verify)
+        return try Reply.json(try await dto(created), status: .created)
+    }
+
+    @Sendable func read(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
+        let (_, workspace, _) = try await services.access(context)
+        let connection = try await connections.get(try context.id("id", Connection.self, what: "Connection"), in: workspace.id)
+        return try Reply.json(try await dto(connection))
+    }
+
+    @Sendable func patch(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
+        let (principal, workspace, connection) = try await managed(context)
+        let input = try await services.body.decode(PatchConnectionInput.self, from: request)
+        let updated = try await connections.update(connection.id, in: workspace.id, ConnectionPatch(
+            name: input.name, settings: input.settings, serviceURL: input.serviceUrl, environment: input.environment), by: principal.user.id.rawValue)
+        return try Reply.json(try await dto(updated))
+    }
+
+    @Sendable func delete(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
+        let (principal, workspace, connection) = try await managed(context)
+        try await connections.delete(connection.id, in: workspace.id, force: request.query("force") == "true", by: principal.user.id.rawValue)
+        return Reply.noContent()
+    }
+
+    @Sendable func rotate(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
+        let (principal, workspace, connection) = try await managed(context)
+        let input = try await services.body.decode(RotateInput.self, from: request)
+        let rotated = try await connections.rotate(connection.id, in: workspace.id, credentials: input.credentials.mapValues(Secret.init),
+                                                   partial: input.partial ?? false, by: principal.user.id.rawValue)
+        return try Reply.json(try await dto(rotated))
+    }
+
+    @Sendable func verify(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
+        let (principal, workspace, connection) = try await managed(context)
+        let verified = try await connections.verifyNow(connection.id, in: workspace.id, by: principal.user.id.rawValue)
+        return try Reply.json(try await dto(verified))
+    }
+
+    @Sendable func usage(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
+        let (_, workspace, _) = try await services.access(context)
+        let id = try await connections.get(try context.id("id", Connection.self, what: "Connection"), in: workspace.id).id
+        let usage = try await services.store.read { try await $0.usage(of: id) }
+        return try Reply.json(["workflows": JSONValue.array(usage.map(UsageJSON.value)), "total": .int(usage.count)] as JSONValue)
+    }
+
+    @Sendable func events(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
+        let (_, workspace, _) = try await services.access(context)
+        let id = try context.id("id", Connection.self, what: "Connection")
+        guard try await services.store.read({ try await $0.connection(id, in: workspace.id) }) != nil else {
+            throw SpojkaError(.connectionNotFound, "Connection \(id) not found")
+        }
+        let events = try await services.store.read { try await $0.connectionEvents(of: id) }
+        return try Reply.json(Page(items: events.map(ConnectionEventDTO.init), nextCursor: nil))
+    }
+
+    @Sendable func accessLog(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
+        let (_, workspace, _) = try await services.access(context, minimum: .admin)
+        let id = try await connections.get(try context.id("id", Connection.self, what: "Connection"), in: workspace.id).id
+        let entries = try await services.store.read { try await $0.credentialAccess(of: id, limit: 500) }
+        return try Reply.json(Page(items: entries.map(CredentialAccessDTO.init), nextCursor: nil))
+    }
+}

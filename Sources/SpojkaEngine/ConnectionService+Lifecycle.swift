@@ -1,0 +1,96 @@
+import Foundation
+import SpojkaConnectorKit
+import SpojkaCore
+import SpojkaSecrets
+
+extension ConnectionService {
+    /// Creates a connection: validates, verifies first (unless `verify` is false), then stores it sealed.
+    public func create(_ new: NewConnection, in workspace: ID<Workspace>, by user: ID<User>, verify: Bool = true) async throws -> Connection {
+        let manifest = try manifest(new.connector)
+        try validate(manifest, credentials: new.credentials, settings: new.settings)
+        _ = try resolvedURL(manifest, settings: new.settings, override: new.serviceURL)
+        let result = verify ? await verification(manifest, credentials: new.credentials, settings: new.settings, serviceURL: new.serviceURL)
+                            : Verification(status: .error, reason: "not verified", account: nil)
+        if verify, result.status != .active {
+            throw SpojkaError(.verificationFailed, "Verification failed: \(result.reason ?? "unknown reason")",
+                              details: ["status": .string(result.status.rawValue)])
+        }
+        let now = clock.now()
+        let id: ID<Connection> = ids.make()
+        let connection = Connection(id: id, workspaceID: workspace, connector: manifest.key, connectorVersion: manifest.version,
+                                    name: new.name, serviceURL: new.serviceURL, settings: new.settings, environment: new.environment,
+                                    status: result.status, statusReason: result.reason, checkedAt: verify ? now : nil, ownerID: user,
+                                    account: result.account, credentialFields: new.credentials.keys.sorted(), createdAt: now, updatedAt: now)
+        let sealed = try await seal(new.credentials, connection: id, workspace: workspace)
+        let (ids, actor) = (self.ids, user.rawValue)
+        try await store.transaction { tx in
+            try await tx.insertConnection(connection, credentials: sealed)
+            try await tx.appendConnectionEvent(ConnectionEvent(id: ids.make(), connectionID: id, at: now, type: "created", actor: actor,
+                                                               to: connection.status.rawValue, reason: connection.statusReason))
+            if verify { try await tx.appendConnectionEvent(ConnectionEvent(id: ids.make(), connectionID: id, at: now, type: "verified", actor: actor, to: "active")) }
+            try await tx.appendAudit(AuditEvent(id: ids.make(), workspaceID: workspace, at: now, actor: actor, action: "connection.created",
+                                                target: id.rawValue, details: ["connector": .string(manifest.key), "name": .string(new.name)]))
+        }
+        return connection
+    }
+
+    /// Seals every credential field, bound to this connection and field.
+    func seal(_ credentials: [String: Secret], connection: ID<Connection>, workspace: ID<Workspace>) async throws -> [String: [UInt8]] {
+        var sealed: [String: [UInt8]] = [:]
+        for (field, secret) in credentials {
+            sealed[field] = try await keyRing.seal(secret, context: SealContext(workspace: workspace, record: connection.rawValue, field: field))
+        }
+        return sealed
+    }
+
+    /// Opens every credential field and records the access.
+    func open(_ connection: Connection, actor: String, purpose: String, tool: String?) async throws -> [String: Secret] {
+        let (id, ws) = (connection.id, connection.workspaceID)
+        let sealed = try await store.read { try await $0.sealedCredentials(of: id) }
+        var out: [String: Secret] = [:]
+        for (field, value) in sealed {
+            out[field] = try await keyRing.open(value, context: SealContext(workspace: ws, record: id.rawValue, field: field))
+        }
+        let access = CredentialAccess(id: ids.make(), connectionID: id, at: clock.now(), actor: actor, purpose: purpose, tool: tool)
+        try await store.transaction { try await $0.appendCredentialAccess(access) }
+        return out
+    }
+
+    /// The live connection, or `connection_not_found` (also for another workspace's ID and tombstones).
+    public func get(_ id: ID<Connection>, in workspace: ID<Workspace>) async throws -> Connection {
+        guard let connection = try await store.read({ try await $0.connection(id, in: workspace) }), connection.deletedAt == nil else {
+            throw SpojkaError(.connectionNotFound, "Connection \(id) not found", details: ["connection": .string(id.rawValue)])
+        }
+        return connection
+    }
+
+    func resolvedURL(_ manifest: ConnectorManifest, settings: JSONValue, override: String?) throws -> String {
+        if let override, !override.isEmpty {
+            guard let url = URL(string: override), ["http", "https"].contains(url.scheme ?? ""), url.host?.isEmpty == false else {
+                throw SpojkaError.validation([("serviceUrl", "must be an absolute http or https URL")])
+            }
+        }
+        do { return try ServiceURL.resolve(manifest, settings: settings, override: override) } catch {
+            throw SpojkaError.validation([("settings", "the connector's service URL cannot be built from these settings")])
+        }
+    }
+
+    /// Applies a verification or call outcome: status, reason, time, and the matching events.
+    func record(_ outcome: Verification, on connection: inout Connection, actor: String, verified: Bool,
+                in tx: any StoreTransaction) async throws {
+        let now = clock.now()
+        let old = connection.status
+        connection.status = outcome.status
+        connection.statusReason = outcome.reason
+        connection.checkedAt = now
+        if let account = outcome.account { connection.account = account }
+        func event(_ type: String, from: String? = nil, to: String? = nil, reason: String? = nil) async throws {
+            try await tx.appendConnectionEvent(ConnectionEvent(id: ids.make(), connectionID: connection.id, at: now, type: type, actor: actor,
+                                                               from: from, to: to, reason: reason))
+        }
+        if verified { try await event("verified", to: outcome.status.rawValue, reason: outcome.reason) }
+        if old != outcome.status {
+            try await event(outcome.status == .active ? "recovered" : "status_changed", from: old.rawValue, to: outcome.status.rawValue, reason: outcome.reason)
+        }
+    }
+}
