@@ -68,7 +68,7 @@ let package = Package(
             "SpojkaCore", "SpojkaStore", "SpojkaSecrets", "SpojkaServer",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
-        .testTarget(name: "SpojkaCoreTests", dependencies: ["SpojkaCore"]),
+        .testTarget(name: "SpojkaCoreTests", dependencies: ["SpojkaCore", "SpojkaEngine"]),
         .testTarget(name: "SpojkaSecretsTests", dependencies: ["SpojkaSecrets", "SpojkaTestSupport"]),
         .testTarget(name: "SpojkaStoreTests", dependencies: ["SpojkaStore", "SpojkaTestSupport"]),
         .testTarget(name: "SpojkaConnectorKitTests", dependencies: ["SpojkaConnectorKit", "SpojkaCore"]),

@@ -1,3 +1,4 @@
+import Foundation
 import SpojkaCore
 
 /// Removes the values of the secrets a step used from anything it returns (outputs, error messages).
@@ -9,9 +10,12 @@ public struct Scrubber: Sendable {
         self.secrets = secrets.map { $0.reveal() }.filter { $0.count >= 4 }.sorted { $0.count > $1.count }
     }
 
-    /// The text with every secret value replaced by `[redacted]`.
+    /// The text with every secret value replaced by `[redacted]`, and masked fragments a service may echo
+    /// (`sk_live_****9876`) removed too, since even a partial credential must not leave.
     public func text(_ text: String) -> String {
-        secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "[redacted]") }
+        let scrubbed = secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "[redacted]") }
+        guard !secrets.isEmpty, scrubbed.contains("**") else { return scrubbed }
+        return scrubbed.replacingOccurrences(of: #"[A-Za-z0-9_\-]*\*{2,}[A-Za-z0-9_\-]*"#, with: "[redacted]", options: .regularExpression)
     }
 
     /// The value with every secret value replaced inside strings and object keys.

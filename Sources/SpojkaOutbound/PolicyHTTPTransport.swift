@@ -51,7 +51,8 @@ public final class PolicyHTTPTransport: HTTPTransport {
               let host = parsed.host, !host.isEmpty else {
             throw TransportError(.invalidURL, "only absolute http and https URLs can be called")
         }
-        let addresses = try await NIOThreadPool.singleton.runIfActive { IPAddress.resolve(host) }
+        let literal = IPAddress.v4(host) != nil || IPAddress.v6(host) != nil
+        let addresses = literal ? IPAddress.resolve(host) : try await NIOThreadPool.singleton.runIfActive { IPAddress.resolve(host) }
         guard !addresses.isEmpty else { throw TransportError(.network, "the host \(host) does not resolve") }
         for address in addresses {
             if let reason = policy.refusal(for: address) { throw TransportError(.blocked, "\(host) (\(address)): \(reason)") }

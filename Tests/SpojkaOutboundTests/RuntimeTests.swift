@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import SpojkaConnectorKit
+@testable import SpojkaConnectorKit
 import SpojkaConnectors
 import SpojkaCore
 import SpojkaOutbound
@@ -193,5 +193,14 @@ struct RuntimeTests {
             Issue.record("unexpected \(error)")
         }
         try await strictTransport.shutdown()
+    }
+}
+
+@Suite("Runtime safety details")
+struct RuntimeSafetyTests {
+    @Test func linkPaginationNeverLeavesTheOrigin() {
+        #expect(HTTPToolCall.sameOrigin("http://127.0.0.1:8080/a?page=2", "http://127.0.0.1:8080/a"))
+        #expect(!HTTPToolCall.sameOrigin("http://evil.example/a?page=2", "http://127.0.0.1:8080/a"))
+        #expect(!HTTPToolCall.sameOrigin("http://127.0.0.1:9090/a", "http://127.0.0.1:8080/a"))
     }
 }

@@ -10,13 +10,13 @@ struct HTTPToolCall: Sendable {
     var scope: JSONValue {
         .object([
             "arguments": call.arguments,
-            "settings": call.settings,
+            "settings": Self.withDefaults(call.settings, schema: call.connector.settings),
             "credentials": .object(call.credentials.mapValues { .string($0.reveal()) }),
         ])
     }
 
     func run() async throws -> JSONValue {
-        let serviceURL = try ServiceURL.resolve(call.connector, settings: call.settings, override: call.serviceURL)
+        let serviceURL = try ServiceURL.resolve(call.connector, settings: Self.withDefaults(call.settings, schema: call.connector.settings), override: call.serviceURL)
         let builder = RequestBuilder(manifest: call.connector, spec: spec, scope: scope, serviceURL: serviceURL)
         guard let pagination = spec.pagination else {
             return try select(try await exchange(try builder.build()))
@@ -80,7 +80,9 @@ struct HTTPToolCall: Sendable {
                 request = try builder.build(extraQuery: [(param, String(page + 1))])
                 continue
             case "link":
-                guard let next = LinkHeader.next(last["headers"]?["link"]?.stringValue) else { break }
+                // Follow only links on the same origin: credentials never go to another host.
+                guard let next = LinkHeader.next(last["headers"]?["link"]?.stringValue),
+                      Self.sameOrigin(next, request.url) else { break }
                 request.url = next
                 continue
             default: break
@@ -90,10 +92,24 @@ struct HTTPToolCall: Sendable {
         return .object(["items": .array(items), "count": .int(items.count)])
     }
 
+    static func sameOrigin(_ a: String, _ b: String) -> Bool {
+        guard let x = URL(string: a), let y = URL(string: b) else { return false }
+        return x.scheme == y.scheme && x.host == y.host && x.port == y.port
+    }
+
     static func search(_ expression: String, _ value: JSONValue) throws -> JSONValue {
         do { return try JMESPathExpression(expression).search(value) } catch {
             throw ToolError(.toolError, "The connector's expression \(expression) failed: \(error)")
         }
+    }
+
+    /// Settings with the top-level `default`s of the connector's settings schema filled in.
+    static func withDefaults(_ settings: JSONValue, schema: JSONValue?) -> JSONValue {
+        guard var members = settings.objectValue, let properties = schema?["properties"]?.objectValue else { return settings }
+        for (name, property) in properties where members[name] == nil {
+            if let value = property["default"] { members[name] = value }
+        }
+        return .object(members)
     }
 
     static func truthy(_ value: JSONValue) -> Bool {
@@ -114,7 +130,8 @@ struct HTTPToolCall: Sendable {
 
     /// The service's own error message from common shapes.
     static func serviceMessage(_ body: JSONValue) -> String? {
-        let candidates = [body["error"]?["message"], body["message"], body["error_description"], body["error"], body["errors"]?[0]?["message"], body["detail"]]
+        let candidates = [body["error"]?["message"], body["message"], body["error_description"], body["error"], body["errors"]?[0]?["message"],
+                          body["errors"], body["detail"]]
         for case .string(let text)? in candidates where !text.isEmpty { return String(text.prefix(500)) }
         if case .string(let text) = body, !text.isEmpty { return String(text.prefix(200)) }
         return nil

@@ -12,9 +12,12 @@ struct RequestBuilder: Sendable {
     func build(extraQuery: [(String, String)] = []) throws -> OutboundRequest {
         let path = try renderPath(spec.path)
         var query = try renderQuery()
+        // A page cursor replaces a parameter of the same name the caller gave.
+        query.removeAll { pair in extraQuery.contains { $0.0 == pair.0 } }
         query += extraQuery
         var headers: [(String, String)] = [("Accept", "application/json"), ("User-Agent", "Spojka/1.0")]
         for (name, template) in (spec.headers ?? [:]).sorted(by: { $0.key < $1.key }) {
+            headers.removeAll { $0.0.lowercased() == name.lowercased() }
             headers.append((name, try text(template)))
         }
         if let from = spec.headersFrom, case .object(let extra) = try Template(from).render(scope) {

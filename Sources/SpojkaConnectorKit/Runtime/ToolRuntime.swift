@@ -1,5 +1,6 @@
 import Foundation
 import SpojkaCore
+import Synchronization
 
 /// What the runtime needs to call one tool of one connector.
 public struct ToolCall: Sendable {
@@ -56,16 +57,15 @@ public struct RetryPolicy: Sendable {
 public struct ToolRuntime: Sendable {
     let transport: any HTTPTransport
     let implementations: [String: any ToolImplementation]
-    let schemas: JSONSchemaCache
+    let compiled = CompiledSchemas()
     let retry: RetryPolicy
     let sleep: @Sendable (Duration) async throws -> Void
 
     /// Creates a runtime.
     public init(transport: any HTTPTransport, implementations: [String: any ToolImplementation], retry: RetryPolicy = RetryPolicy(),
-                schemas: JSONSchemaCache = JSONSchemaCache(),
                 sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {
         self.transport = transport; self.implementations = implementations; self.retry = retry
-        self.schemas = schemas; self.sleep = sleep
+        self.sleep = sleep
     }
 
     /// Calls the tool and returns its schema-valid output.
@@ -73,7 +73,8 @@ public struct ToolRuntime: Sendable {
         guard let tool = call.connector.tool(call.tool) else {
             throw ToolError(.toolError, "Connector \(call.connector.key) has no tool \(call.tool)")
         }
-        try validate(call.arguments, against: tool.inputSchema, as: .invalidArguments, what: "arguments")
+        let key = "\(call.connector.key)@\(call.connector.version)/\(tool.name)"
+        try validate(call.arguments, against: tool.inputSchema, key: key + "/in", as: .invalidArguments, what: "arguments")
         let output: JSONValue
         if let name = tool.implementation {
             guard let implementation = implementations[name] else { throw ToolError(.toolError, "Tool \(name) is not available") }
@@ -84,12 +85,12 @@ public struct ToolRuntime: Sendable {
         } else {
             throw ToolError(.toolError, "Tool \(tool.name) has neither a request nor an implementation")
         }
-        try validate(output, against: tool.outputSchema, as: .invalidOutput, what: "output")
+        try validate(output, against: tool.outputSchema, key: key + "/out", as: .invalidOutput, what: "output")
         return output
     }
 
-    func validate(_ value: JSONValue, against schema: JSONValue, as code: ToolError.Code, what: String) throws {
-        let errors = try schemas.schema(for: schema).validate(value)
+    func validate(_ value: JSONValue, against schema: JSONValue, key: String, as code: ToolError.Code, what: String) throws {
+        let errors = try compiled.schema(key, schema).validate(value)
         guard !errors.isEmpty else { return }
         let list = errors.prefix(20).map { JSONValue.object(["path": .string($0.instancePath), "keyword": .string($0.keyword), "message": .string($0.message)]) }
         let summary = errors.prefix(5).map { "\($0.instancePath.isEmpty ? "/" : $0.instancePath): \($0.message)" }.joined(separator: "; ")
@@ -117,5 +118,17 @@ public struct ToolRuntime: Sendable {
             }
             attempt += 1
         }
+    }
+}
+
+/// Compiled tool schemas by `connector@version/tool/in|out`: a cheap key instead of hashing whole schemas per call.
+final class CompiledSchemas: Sendable {
+    private let cache = Mutex<[String: JSONSchema]>([:])
+
+    func schema(_ key: String, _ source: JSONValue) throws -> JSONSchema {
+        if let hit = cache.withLock({ $0[key] }), hit.source == source { return hit }
+        let schema = try JSONSchema(source)
+        cache.withLock { $0[key] = schema }
+        return schema
     }
 }
