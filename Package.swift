@@ -55,8 +55,9 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "spojka", dependencies: [
-            "SpojkaServer", "SpojkaSecrets", "SpojkaStore", "SpojkaCore",
+            "SpojkaServer", "SpojkaSecrets", "SpojkaStore", "SpojkaCore", "SpojkaConnectorKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .executableTarget(name: "spojka-bench", dependencies: [
             "SpojkaServer", "SpojkaSecrets", "SpojkaCore", "SpojkaConnectorKit", "SpojkaConnectors", "SpojkaOutbound", "SpojkaTestSupport",
