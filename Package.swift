@@ -61,6 +61,7 @@ let package = Package(
         ]),
         .executableTarget(name: "spojka-bench", dependencies: [
             "SpojkaServer", "SpojkaSecrets", "SpojkaCore", "SpojkaConnectorKit", "SpojkaConnectors", "SpojkaOutbound", "SpojkaTestSupport",
+            "SpojkaEngine", "SpojkaStore",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),

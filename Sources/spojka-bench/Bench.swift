@@ -20,6 +20,7 @@ struct Bench {
         rows += try sealOpen()
         rows += try schemaValidation()
         rows += try await toolCallOverhead()
+        rows += try await connections()
         if let binary { rows += try await coldStart(binary: binary) }
         rows += try await authenticatedLoad()
         print("| benchmark | result |")
