@@ -39,11 +39,7 @@ public enum Bootstrap {
                 throw error
             }
         }
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await postgres.run() }
-            defer { group.cancelAll() }
-            return try await body(postgres)
-        }
+        return try await postgres.whileRunning(body)
     }
 
     /// Checks the master key against the database, then applies migrations; changes nothing when the key is wrong.

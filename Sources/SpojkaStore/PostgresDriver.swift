@@ -32,6 +32,15 @@ public final class PostgresDriver: SQLDriver, Service {
         await client.run()
     }
 
+    /// Runs the pool only for the duration of `body` (start-up checks, operator commands, tests).
+    public func whileRunning<T: Sendable>(_ body: @Sendable (PostgresDriver) async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.run() }
+            defer { group.cancelAll() }
+            return try await body(self)
+        }
+    }
+
     /// Runs `body` inside `BEGIN … COMMIT` on one pooled connection.
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         try await withConnection { executor in

@@ -54,9 +54,7 @@ public enum TestDatabase {
         case .postgres:
             let url = try await createPostgresDatabase()
             let driver = try PostgresDriver(url: url, logger: logger)
-            return try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await driver.run() }
-                defer { group.cancelAll() }
+            return try await driver.whileRunning { driver in
                 try await Migrator(driver: driver).migrate()
                 return try await body(driver)
             }
@@ -70,9 +68,7 @@ public enum TestDatabase {
         }
         let name = "spojka_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
         let admin = try PostgresDriver(url: base, maxConnections: 1, logger: Logger(label: "spojka-test"))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await admin.run() }
-            defer { group.cancelAll() }
+        try await admin.whileRunning { admin in
             try await admin.withConnection { try await $0.execute("CREATE DATABASE \(name)") }
         }
         var parts = URLComponents(string: base)!

@@ -79,7 +79,7 @@ public struct Template: Sendable {
         case .string(let s): s
         case .bool(let b): b ? "true" : "false"
         case .int(let i): String(i)
-        case .double(let d): d.rounded() == d && abs(d) < 1e15 ? String(Int(d)) : String(d)
+        case .double(let d): JMESSerializer.format(d)
         default: CompactJSON.text(value)
         }
     }
@@ -95,35 +95,11 @@ public struct Template: Sendable {
     }
 }
 
-/// Compact JSON text with sorted keys.
+/// Compact JSON text with sorted keys (the JMESPath serializer: numbers formatted like JavaScript).
 public enum CompactJSON {
     /// Serialises a value compactly with sorted keys.
-    public static func text(_ value: JSONValue) -> String {
-        switch value {
-        case .null: return "null"
-        case .bool(let b): return b ? "true" : "false"
-        case .int(let i): return String(i)
-        case .double(let d): return d.isFinite ? String(d) : "null"
-        case .string(let s): return quote(s)
-        case .array(let items): return "[" + items.map(text).joined(separator: ",") + "]"
-        case .object(let members):
-            return "{" + members.sorted { $0.key < $1.key }.map { quote($0.key) + ":" + text($0.value) }.joined(separator: ",") + "}"
-        }
-    }
+    public static func text(_ value: JSONValue) -> String { JMESSerializer.serialize(value) }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    /// A string as a JSON string literal, with quotes and escapes.
+    public static func quoted(_ string: String) -> String { JMESSerializer.serialize(.string(string)) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SpojkaConnectorKit
 import SpojkaCore
 
 /// Serializes and parses JSON text for the utility connectors (sorted keys, optional indentation).
@@ -60,22 +61,6 @@ enum JSONText {
     }
 
     private static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
+        out += CompactJSON.quoted(s)
     }
 }
