@@ -12,7 +12,7 @@ extension ConnectionService {
         }
         let manifest = try manifest(connection.connector)
         guard manifest.tool(tool) != nil else { throw SpojkaError.validation([("tool", "connector \(manifest.key) has no tool \(tool)")]) }
-        let credentials = try await open(connection, actor: actor, purpose: "tool_call", tool: tool)
+        let (credentials, access) = try await decrypt(connection, actor: actor, purpose: "tool_call", tool: tool)
         let scrub = Scrubber(Array(credentials.values))
         let outcome: Result<JSONValue, ToolError>
         do {
@@ -20,16 +20,22 @@ extension ConnectionService {
                                                                settings: connection.settings, serviceURL: connection.serviceURL)))
         } catch let error as ToolError {
             outcome = .failure(ToolError(error.code, scrub.text(error.message), details: scrub.value(.object(error.details)).objectValue ?? [:]))
+        } catch {
+            // Cancelled or unexpected: the decryption is still logged.
+            try await store.transaction { try await $0.appendCredentialAccess(access) }
+            throw error
         }
-        try await recordCall(outcome, connection: id, workspace: workspace, actor: actor)
+        try await recordCall(outcome, access: access, connection: id, workspace: workspace, actor: actor)
         switch outcome {
         case .success(let output): return scrub.value(output)
         case .failure(let error): throw error
         }
     }
 
-    /// Updates status and `lastUsedAt` after a call; invalid arguments say nothing about the connection.
-    func recordCall(_ outcome: Result<JSONValue, ToolError>, connection id: ID<Connection>, workspace: ID<Workspace>, actor: String) async throws {
+    /// Records the decryption, status and `lastUsedAt` of a call in one transaction (one commit per call);
+    /// invalid arguments say nothing about the connection's health.
+    func recordCall(_ outcome: Result<JSONValue, ToolError>, access: CredentialAccess, connection id: ID<Connection>,
+                    workspace: ID<Workspace>, actor: String) async throws {
         let verification: Verification?
         switch outcome {
         case .success: verification = Verification(status: .active, reason: nil, account: nil)
@@ -39,6 +45,7 @@ extension ConnectionService {
         case .failure: verification = nil
         }
         try await store.transaction { tx in
+            try await tx.appendCredentialAccess(access)
             guard var connection = try await tx.connection(id, in: workspace), connection.deletedAt == nil else { return }
             connection.lastUsedAt = clock.now()
             if let verification { try await record(verification, on: &connection, actor: actor, verified: false, in: tx) }

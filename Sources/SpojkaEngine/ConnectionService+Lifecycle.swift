@@ -45,6 +45,13 @@ extension ConnectionService {
 
     /// Opens every credential field and records the access.
     func open(_ connection: Connection, actor: String, purpose: String, tool: String?) async throws -> [String: Secret] {
+        let (credentials, access) = try await decrypt(connection, actor: actor, purpose: purpose, tool: tool)
+        try await store.transaction { try await $0.appendCredentialAccess(access) }
+        return credentials
+    }
+
+    /// Opens every credential field; the caller must append the returned access record.
+    func decrypt(_ connection: Connection, actor: String, purpose: String, tool: String?) async throws -> ([String: Secret], CredentialAccess) {
         let (id, ws) = (connection.id, connection.workspaceID)
         let sealed = try await store.read { try await $0.sealedCredentials(of: id) }
         var out: [String: Secret] = [:]
@@ -52,8 +59,7 @@ extension ConnectionService {
             out[field] = try await keyRing.open(value, context: SealContext(workspace: ws, record: id.rawValue, field: field))
         }
         let access = CredentialAccess(id: ids.make(), connectionID: id, at: clock.now(), actor: actor, purpose: purpose, tool: tool)
-        try await store.transaction { try await $0.appendCredentialAccess(access) }
-        return out
+        return (out, access)
     }
 
     /// The live connection, or `connection_not_found` (also for another workspace's ID and tombstones).
