@@ -38,7 +38,10 @@ let package = Package(
             "SpojkaConnectorKit",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
-        .target(name: "SpojkaConnectors", dependencies: ["SpojkaCore", "SpojkaConnectorKit"],
+        .target(name: "SpojkaConnectors", dependencies: [
+            "SpojkaCore", "SpojkaConnectorKit",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ],
                 resources: [.copy("Manifests")]),
         .target(name: "SpojkaEngine", dependencies: ["SpojkaCore", "SpojkaSecrets", "SpojkaConnectorKit"]),
         .target(name: "SpojkaAPI", dependencies: [

@@ -9,7 +9,15 @@ public enum BuiltinConnectors {
         Bundle.module.url(forResource: "Manifests", withExtension: nil)
     }
 
-    /// Swift tool implementations by `implementation` name (e.g. `json.parse`).
+    /// Every Swift tool implementation, with database tools checking hosts against `destinations`.
+    public static func implementations(destinations: any DestinationPolicy) -> [String: any ToolImplementation] {
+        implementations.merging(PostgresTools.implementations(destinations: destinations)) { first, _ in first }
+    }
+
+    /// The names of every Swift tool implementation (for manifest checks).
+    public static var implementationNames: Set<String> { Set(implementations.keys).union(PostgresTools.names) }
+
+    /// The utility tool implementations by `implementation` name (e.g. `json.parse`); they reach no network.
     public static var implementations: [String: any ToolImplementation] {
         var all: [String: any ToolImplementation] = [:]
         for group in implementationGroups { all.merge(group) { first, _ in first } }

@@ -1,3 +1,4 @@
+import SpojkaConnectorKit
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -88,5 +89,16 @@ enum IPAddress {
             cursor = info.pointee.ai_next
         }
         return out
+    }
+}
+
+extension NetworkPolicy: DestinationPolicy {
+    /// Resolves `host` and refuses it when any address is not allowed.
+    public func check(host: String) async throws {
+        let addresses = IPAddress.resolve(host)
+        guard !addresses.isEmpty else { throw ToolError(.serviceUnavailable, "the host \(host) does not resolve") }
+        for address in addresses {
+            if let reason = refusal(for: address) { throw ToolError(.blockedDestination, "\(host) (\(address)): \(reason)") }
+        }
     }
 }

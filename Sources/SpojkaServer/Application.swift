@@ -42,8 +42,9 @@ public func buildApplication(config: ServerConfig, logger: Logger, dependencies:
     let store = SQLStore(driver: MeteredDriver(driver, factory: metrics))
     let keyRing = KeyRing(master: prepared.masterKey, store: store, ids: dependencies.ids, clock: dependencies.clock)
     let catalog = try loadCatalog()
-    let transport = PolicyHTTPTransport(policy: NetworkPolicy(allowPrivateNetwork: config.allowPrivateNetwork))
-    let runtime = ToolRuntime(transport: transport, implementations: BuiltinConnectors.implementations,
+    let policy = NetworkPolicy(allowPrivateNetwork: config.allowPrivateNetwork)
+    let transport = PolicyHTTPTransport(policy: policy)
+    let runtime = ToolRuntime(transport: transport, implementations: BuiltinConnectors.implementations(destinations: policy),
                               retry: RetryPolicy(attempts: config.httpAttempts))
     let services = APIServices(store: store, keyRing: keyRing, ids: dependencies.ids, clock: dependencies.clock,
                                passwords: PasswordHasher(logN: config.passwordCost),
@@ -63,5 +64,5 @@ public func buildApplication(config: ServerConfig, logger: Logger, dependencies:
 /// The shipped connectors; a broken manifest stops the start with every issue listed.
 public func loadCatalog() throws -> Catalog {
     guard let directory = BuiltinConnectors.manifestsDirectory else { throw ConfigError("the connector manifests are missing from the build") }
-    return try Catalog.load(directory: directory, implementations: Set(BuiltinConnectors.implementations.keys))
+    return try Catalog.load(directory: directory, implementations: BuiltinConnectors.implementationNames)
 }

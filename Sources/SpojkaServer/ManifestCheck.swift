@@ -6,7 +6,7 @@ import SpojkaConnectors
 public enum ManifestCheck {
     /// Every issue found under `path` (the shipped manifests when `nil`).
     public static func run(path: String?) throws -> [ManifestIssue] {
-        let implementations = Set(BuiltinConnectors.implementations.keys)
+        let implementations = BuiltinConnectors.implementationNames
         guard let path else {
             guard let directory = BuiltinConnectors.manifestsDirectory else { throw ConfigError("the shipped manifests are missing") }
             return issues(in: directory, implementations: implementations)

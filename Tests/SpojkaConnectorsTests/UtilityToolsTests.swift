@@ -102,7 +102,7 @@ struct UtilityManifestTests {
     }
 
     @Test func everyCodeToolHasAnImplementation() throws {
-        let implementations = BuiltinConnectors.implementations
+        let implementations = BuiltinConnectors.implementations(destinations: NoDestinations())
         var named: Set<String> = []
         for manifest in try UtilityHarness.loadManifests() {
             for tool in manifest.tools {
@@ -161,4 +161,9 @@ struct UtilityManifestTests {
         }
         #expect(runs > 100)
     }
+}
+
+/// A destination policy that refuses everything (code-tool registration checks never connect).
+struct NoDestinations: DestinationPolicy {
+    func check(host: String) async throws { throw ToolError(.blockedDestination, "no destinations in this test") }
 }

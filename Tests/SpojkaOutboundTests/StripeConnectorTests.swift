@@ -12,7 +12,7 @@ enum Harness {
     /// The shipped catalog, loaded once.
     static let catalog: Result<Catalog, any Error> = Result {
         guard let directory = BuiltinConnectors.manifestsDirectory else { throw TestFailure("no manifests folder") }
-        return try Catalog.load(directory: directory, implementations: Set(BuiltinConnectors.implementations.keys))
+        return try Catalog.load(directory: directory, implementations: BuiltinConnectors.implementationNames)
     }
 
     /// The shipped manifest of `key`.

@@ -67,7 +67,8 @@ public enum ManifestValidator {
         if let fields = m.auth.fields { _ = compile(fields, "/auth/fields", add) }
         if let tool = m.verify?.tool, m.tool(tool) == nil { add("/verify/tool", "verify", "verify names unknown tool \(tool)") }
         if let account = m.verify?.account, (try? JMESPathExpression(account)) == nil { add("/verify/account", "jmespath", "not a JMESPath expression") }
-        if m.auth.type != .none, m.auth.type != .webhook, m.auth.type != .oauth2, (m.auth.apply ?? []).isEmpty {
+        let sendsRequests = m.tools.contains { $0.request != nil }
+        if sendsRequests, m.auth.type != .none, m.auth.type != .webhook, m.auth.type != .oauth2, (m.auth.apply ?? []).isEmpty {
             add("/auth/apply", "apply", "credentials are never applied to requests")
         }
         if let url = m.serviceUrl, Template.isTemplate(url), (try? Template(url)) == nil { add("/serviceUrl", "template", "the template does not parse") }
