@@ -122,12 +122,13 @@ public struct ToolRuntime: Sendable {
 }
 
 /// Compiled tool schemas by `connector@version/tool/in|out`: a cheap key instead of hashing whole schemas per call.
+/// Formats our schemas use (email, uri, date-time, uuid, …) are asserted, not only annotated.
 final class CompiledSchemas: Sendable {
     private let cache = Mutex<[String: JSONSchema]>([:])
 
     func schema(_ key: String, _ source: JSONValue) throws -> JSONSchema {
         if let hit = cache.withLock({ $0[key] }), hit.source == source { return hit }
-        let schema = try JSONSchema(source)
+        let schema = try JSONSchema(source, assertFormats: true)
         cache.withLock { $0[key] = schema }
         return schema
     }
