@@ -3,8 +3,10 @@ import Logging
 import NIOCore
 import NIOPosix
 import SQLiteNIO
+import Synchronization
 
-/// SQLite in WAL mode through one connection guarded by an asynchronous lock.
+/// SQLite in WAL mode: one writer connection guarded by an asynchronous lock, plus read-only
+/// connections for reads (WAL lets readers run beside the writer and see only committed data).
 ///
 /// SQLite allows one writer at a time; serialising here keeps `BEGIN IMMEDIATE` from ever
 /// meeting `SQLITE_BUSY` inside one process.
@@ -13,24 +15,38 @@ public final class SQLiteDriver: SQLDriver {
     public let dialect = SQLDialect.sqlite
     private let connection: SQLiteConnection
     private let lock = AsyncLock()
+    private let readers: [(SQLiteConnection, AsyncLock)]
+    private let nextReader = Atomic<Int>(0)
 
-    private init(connection: SQLiteConnection) { self.connection = connection }
+    private init(connection: SQLiteConnection, readers: [SQLiteConnection]) {
+        self.connection = connection
+        self.readers = readers.map { ($0, AsyncLock()) }
+    }
 
-    /// Opens (creating when missing) the database file at `path`, or an in-memory one for `nil`.
-    public static func open(path: String?, logger: Logger) async throws -> SQLiteDriver {
+    /// Opens (creating when missing) the database file at `path` with `readers` read connections,
+    /// or an in-memory one for `nil` (which cannot share data between connections, so it has none).
+    public static func open(path: String?, readers: Int = 2, logger: Logger) async throws -> SQLiteDriver {
         let storage: SQLiteConnection.Storage = path.map { .file(path: $0) } ?? .memory
+        let writer = try await connect(storage, logger: logger,
+                                       pragmas: ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000"])
+        var readConnections: [SQLiteConnection] = []
+        if path != nil {
+            for _ in 0..<readers {
+                readConnections.append(try await connect(storage, logger: logger, pragmas: ["PRAGMA query_only=ON", "PRAGMA busy_timeout=10000"]))
+            }
+        }
+        return SQLiteDriver(connection: writer, readers: readConnections)
+    }
+
+    private static func connect(_ storage: SQLiteConnection.Storage, logger: Logger, pragmas: [String]) async throws -> SQLiteConnection {
         let connection: SQLiteConnection
         do {
             connection = try await SQLiteConnection.open(storage: storage, logger: logger)
         } catch {
             throw StoreError(.databaseFailure, "cannot open the SQLite database", cause: error)
         }
-        let driver = SQLiteDriver(connection: connection)
-        let executor = SQLiteExecutor(connection: connection)
-        for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000"] {
-            try await executor.execute(pragma)
-        }
-        return driver
+        for pragma in pragmas { try await SQLiteExecutor(connection: connection).execute(pragma) }
+        return connection
     }
 
     /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`.
@@ -49,14 +65,20 @@ public final class SQLiteDriver: SQLDriver {
         }
     }
 
-    /// Runs `body` while holding the connection.
+    /// Runs `body` on a read-only connection (or the writer when there is none).
     public func withConnection<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
-        let executor = SQLiteExecutor(connection: connection)
-        return try await lock.withLock { try await body(executor) }
+        guard !readers.isEmpty else {
+            let executor = SQLiteExecutor(connection: connection)
+            return try await lock.withLock { try await body(executor) }
+        }
+        let index = nextReader.add(1, ordering: .relaxed).oldValue % readers.count
+        let (reader, readerLock) = readers[abs(index)]
+        return try await readerLock.withLock { try await body(SQLiteExecutor(connection: reader)) }
     }
 
-    /// Closes the connection.
+    /// Closes every connection.
     public func shutdown() async {
+        for (reader, _) in readers { try? await reader.close() }
         try? await connection.close()
     }
 }
