@@ -73,4 +73,21 @@ struct ServeCommandTests {
         #expect(message.contains("expects kek_"))
         #expect(!message.contains(wrong))
     }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: binary)))
+    func connectorsValidateNamesFilePathAndRule() async throws {
+        let (good, goodOut, _) = try launch(["connectors", "validate"])
+        good.waitUntilExit()
+        #expect(good.terminationStatus == 0)
+        #expect(String(decoding: goodOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("All manifests are valid."))
+        let dir = try TestDatabase.temporaryDirectory()
+        let file = dir + "/manifest.json"
+        try Data(#"{"key":"Bad Key","name":"x","category":"Utilities","description":"d","version":"1.0","auth":{"type":"none"},"tools":[]}"#.utf8)
+            .write(to: URL(fileURLWithPath: file))
+        let (bad, badOut, _) = try launch(["connectors", "validate", file])
+        bad.waitUntilExit()
+        let text = String(decoding: badOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(bad.terminationStatus == 1)
+        #expect(text.contains("\(file): /key: [pattern]") && text.contains("/version: [pattern]") && text.contains("/tools: [minItems]"))
+    }
 }
