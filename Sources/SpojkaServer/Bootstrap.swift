@@ -30,14 +30,7 @@ public enum Bootstrap {
                                                _ body: @Sendable (any SQLDriver) async throws -> T) async throws -> T {
         let driver = try await openDriver(config, logger: logger)
         guard let postgres = driver as? PostgresDriver else {
-            do {
-                let result = try await body(driver)
-                await driver.shutdown()
-                return result
-            } catch {
-                await driver.shutdown()
-                throw error
-            }
+            return try await driver.shuttingDown(after: body)
         }
         return try await postgres.whileRunning(body)
     }

@@ -78,3 +78,17 @@ extension SQLRow {
         return i
     }
 }
+
+extension SQLDriver {
+    /// Runs `body`, then shuts the driver down whether `body` succeeded or threw.
+    public func shuttingDown<T: Sendable>(after body: @Sendable (Self) async throws -> T) async throws -> T {
+        do {
+            let result = try await body(self)
+            await shutdown()
+            return result
+        } catch {
+            await shutdown()
+            throw error
+        }
+    }
+}

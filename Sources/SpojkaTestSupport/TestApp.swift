@@ -113,14 +113,7 @@ public struct TestApp: Sendable {
     /// Opens a second connection to the app's SQLite database (for arranging state the API cannot yet create).
     public func withStore<T: Sendable>(_ body: @Sendable (SQLStore) async throws -> T) async throws -> T {
         let driver = try await SQLiteDriver.open(path: config.sqlitePath, logger: Logger(label: "test-store"))
-        do {
-            let result = try await body(SQLStore(driver: driver))
-            await driver.shutdown()
-            return result
-        } catch {
-            await driver.shutdown()
-            throw error
-        }
+        return try await driver.shuttingDown { try await body(SQLStore(driver: $0)) }
     }
 
     /// Builds the app, serves it on loopback, and runs `body` with its base URL and a client.

@@ -42,14 +42,9 @@ public enum TestDatabase {
             let dir = try temporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: dir) }
             let driver = try await SQLiteDriver.open(path: dir + "/test.sqlite", logger: logger)
-            do {
+            return try await driver.shuttingDown { driver in
                 try await Migrator(driver: driver).migrate()
-                let result = try await body(driver)
-                await driver.shutdown()
-                return result
-            } catch {
-                await driver.shutdown()
-                throw error
+                return try await body(driver)
             }
         case .postgres:
             let url = try await createPostgresDatabase()
