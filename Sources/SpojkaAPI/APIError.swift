@@ -34,7 +34,7 @@ extension SpojkaError {
         case .validationFailed: .unprocessableContent
         case .rateLimited: .tooManyRequests
         case .connectionNotFound: .notFound
-        case .verificationFailed: .unprocessableContent
+        case .verificationFailed, .invalidWorkflow: .unprocessableContent
         case .connectionInUse: .conflict
         case .utilityConnector: .badRequest
         case "invalid_arguments", "blocked_destination": .unprocessableContent

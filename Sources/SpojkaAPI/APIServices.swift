@@ -27,6 +27,8 @@ public struct APIServices: Sendable {
     public let runtime: ToolRuntime
     /// The connection lifecycle.
     public let connections: ConnectionService
+    /// Saving workflows.
+    public let workflows: WorkflowService
     let loginLimiter = LoginLimiter()
 
     /// Creates the services.
@@ -36,6 +38,7 @@ public struct APIServices: Sendable {
         self.passwords = passwords; self.publicURL = publicURL; self.bodyLimit = bodyLimit
         self.catalog = catalog; self.runtime = runtime
         self.connections = ConnectionService(store: store, keyRing: keyRing, catalog: catalog, runtime: runtime, ids: ids, clock: clock)
+        self.workflows = WorkflowService(store: store, catalog: catalog, ids: ids, clock: clock)
     }
 
     var body: BodyReader { BodyReader(limit: bodyLimit) }

@@ -21,6 +21,11 @@ struct BodyReader: Sendable {
     let limit: Int
 
     func decode<T: APIInput>(_ type: T.Type, from request: Request) async throws -> T {
+        try await decodeKeepingJSON(type, from: request).0
+    }
+
+    /// Decodes and checks the body, and also returns it as JSON (for bodies stored whole, like workflow definitions).
+    func decodeKeepingJSON<T: APIInput>(_ type: T.Type, from request: Request) async throws -> (T, JSONValue) {
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         guard contentType.hasPrefix("application/json") else {
             throw SpojkaError(.unsupportedMediaType, "Send the body as application/json")
@@ -51,7 +56,7 @@ struct BodyReader: Sendable {
         }
         let problems = value.problems()
         if !problems.isEmpty { throw SpojkaError.validation(problems) }
-        return value
+        return (value, json)
     }
 
     static func describe(_ error: DecodingError) -> (path: String, message: String) {

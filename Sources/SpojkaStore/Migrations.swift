@@ -93,6 +93,21 @@ public enum Migrations {
               PRIMARY KEY (connection_id, workflow_id, workflow_version))
             """,
         ]),
+        Migration(name: "0003_workflows", statements: [
+            """
+            CREATE TABLE workflows (id TEXT PRIMARY KEY,
+              workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+              name TEXT NOT NULL, enabled BIGINT NOT NULL, current_version BIGINT NOT NULL,
+              created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX workflows_ws_name ON workflows(workspace_id, name)",
+            """
+            CREATE TABLE workflow_versions (
+              workflow_id TEXT NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
+              version BIGINT NOT NULL, definition TEXT NOT NULL, saved_at BIGINT NOT NULL, saved_by TEXT NOT NULL,
+              PRIMARY KEY (workflow_id, version))
+            """,
+        ]),
     ]
 }
 

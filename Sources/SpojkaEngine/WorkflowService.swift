@@ -1,0 +1,111 @@
+import Foundation
+import SpojkaConnectorKit
+import SpojkaCore
+
+/// A workflow with its current definition and the connections it can no longer resolve.
+public struct WorkflowState: Sendable {
+    /// The workflow.
+    public var workflow: Workflow
+    /// The current version's definition.
+    public var definition: JSONValue
+    /// Connector nodes whose connection was deleted: `(nodeId, connectionId)`.
+    public var broken: [(node: String, connection: String)]
+}
+
+extension SpojkaError.Code {
+    /// A workflow definition failed validation at save.
+    public static let invalidWorkflow: Self = "invalid_workflow"
+}
+
+/// Saving workflows: validation, versions, and the connection usage index behind guarded deletes.
+public struct WorkflowService: Sendable {
+    let store: any Store
+    let validator: WorkflowValidator
+    let ids: any IDGenerator
+    let clock: any WallClock
+
+    /// Creates the service.
+    public init(store: any Store, catalog: Catalog, ids: any IDGenerator, clock: any WallClock) {
+        self.store = store; self.validator = WorkflowValidator(catalog: catalog); self.ids = ids; self.clock = clock
+    }
+
+    /// Saves a new workflow (version 1) or a new version of `existing`; refuses invalid definitions with every problem.
+    public func save(_ definition: JSONValue, workflow existing: ID<Workflow>?, in workspace: ID<Workspace>, by user: ID<User>) async throws -> WorkflowState {
+        let referenced = WorkflowValidator.connectionIDs(definition)
+        let (validator, ids, clock) = (self.validator, self.ids, self.clock)
+        return try await store.transaction { tx in
+            var live: [String: Connection] = [:]
+            for id in referenced {
+                if let c = try await tx.connection(ID(rawValue: id), in: workspace), c.deletedAt == nil { live[id] = c }
+            }
+            let problems = validator.problems(definition, connections: live)
+            if !problems.isEmpty {
+                var error = SpojkaError.validation(problems)
+                error.code = .invalidWorkflow
+                throw error
+            }
+            let now = clock.now()
+            let name = definition["name"]?.stringValue ?? ""
+            var workflow: Workflow
+            if let existing {
+                guard let found = try await tx.workflow(existing, in: workspace) else { throw SpojkaError.notFound("Workflow") }
+                workflow = found
+                workflow.currentVersion += 1
+                workflow.name = name
+                workflow.updatedAt = now
+                try await tx.updateWorkflow(workflow)
+            } else {
+                workflow = Workflow(id: ids.make(), workspaceID: workspace, name: name, enabled: true, currentVersion: 1, createdAt: now, updatedAt: now)
+                try await tx.insertWorkflow(workflow)
+            }
+            try await tx.insertWorkflowVersion(WorkflowVersion(workflowID: workflow.id, version: workflow.currentVersion, definition: definition,
+                                                               savedAt: now, savedBy: user))
+            for connection in referenced.sorted() {
+                try await tx.recordUsage(workspace: workspace, connection: connection, workflowID: workflow.id.rawValue,
+                                         workflowName: name, version: workflow.currentVersion, enabled: workflow.enabled)
+            }
+            try await tx.setUsageEnabled(workflow: workflow.id.rawValue, enabled: workflow.enabled, name: name)
+            try await tx.appendAudit(AuditEvent(id: ids.make(), workspaceID: workspace, at: now, actor: user.rawValue, action: "workflow.saved",
+                                                target: workflow.id.rawValue, details: ["version": .int(workflow.currentVersion)]))
+            return WorkflowState(workflow: workflow, definition: definition, broken: [])
+        }
+    }
+
+    /// The workflow with its current definition and broken connector nodes.
+    public func state(_ id: ID<Workflow>, in workspace: ID<Workspace>) async throws -> WorkflowState {
+        try await store.read { tx in
+            guard let workflow = try await tx.workflow(id, in: workspace),
+                  let version = try await tx.workflowVersion(of: id, workflow.currentVersion) else { throw SpojkaError.notFound("Workflow") }
+            var broken: [(node: String, connection: String)] = []
+            for node in version.definition["nodes"]?.arrayValue ?? [] {
+                guard let connection = node["config"]?["connection"]?.stringValue else { continue }
+                let found = try await tx.connection(ID(rawValue: connection), in: workspace)
+                if found == nil || found?.deletedAt != nil { broken.append((node["id"]?.stringValue ?? "", connection)) }
+            }
+            return WorkflowState(workflow: workflow, definition: version.definition, broken: broken)
+        }
+    }
+
+    /// Enables or disables a workflow (usage rows follow).
+    public func setEnabled(_ enabled: Bool, _ id: ID<Workflow>, in workspace: ID<Workspace>, by user: ID<User>) async throws {
+        try await store.transaction { tx in
+            guard var workflow = try await tx.workflow(id, in: workspace) else { throw SpojkaError.notFound("Workflow") }
+            workflow.enabled = enabled
+            workflow.updatedAt = clock.now()
+            try await tx.updateWorkflow(workflow)
+            try await tx.setUsageEnabled(workflow: id.rawValue, enabled: enabled, name: workflow.name)
+            try await tx.appendAudit(AuditEvent(id: ids.make(), workspaceID: workspace, at: clock.now(), actor: user.rawValue,
+                                                action: enabled ? "workflow.enabled" : "workflow.disabled", target: id.rawValue))
+        }
+    }
+
+    /// Deletes a workflow, its versions and its usage rows.
+    public func delete(_ id: ID<Workflow>, in workspace: ID<Workspace>, by user: ID<User>) async throws {
+        try await store.transaction { tx in
+            guard try await tx.workflow(id, in: workspace) != nil else { throw SpojkaError.notFound("Workflow") }
+            try await tx.deleteWorkflow(id)
+            try await tx.appendAudit(AuditEvent(id: ids.make(), workspaceID: workspace, at: clock.now(), actor: user.rawValue,
+                                                action: "workflow.deleted", target: id.rawValue))
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import SpojkaConnectorKit
+import SpojkaCore
+
+/// Checks a workflow definition at save: structure, handles, cycles, connections, tool arguments, templates.
+public struct WorkflowValidator: Sendable {
+    /// Node types of DESIGN §7.
+    public static let nodeTypes: Set<String> = ["trigger", "connector", "transform", "condition", "loop", "parallel", "human", "subworkflow", "response"]
+    let catalog: Catalog
+
+    /// Creates a validator over the connector catalog.
+    public init(catalog: Catalog) { self.catalog = catalog }
+
+    /// Every connection ID the definition references.
+    public static func connectionIDs(_ definition: JSONValue) -> Set<String> {
+        Set((definition["nodes"]?.arrayValue ?? []).compactMap { $0["config"]?["connection"]?.stringValue })
+    }
+
+    /// Every problem, each naming the node and field; `connections` holds the workspace's live connections by ID.
+    public func problems(_ definition: JSONValue, connections: [String: Connection]) -> [(path: String, message: String)] {
+        var out: [(path: String, message: String)] = []
+        guard let name = definition["name"]?.stringValue, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+            return [("name", "is required")]
+        }
+        let nodes = definition["nodes"]?.arrayValue ?? []
+        var types: [String: String] = [:]
+        for (index, node) in nodes.enumerated() {
+            guard let id = node["id"]?.stringValue, !id.isEmpty else { out.append(("nodes[\(index)].id", "is required")); continue }
+            let type = node["type"]?.stringValue ?? ""
+            if types[id] != nil { out.append(("nodes.\(id).id", "is used by more than one node")) }
+            types[id] = type
+            guard Self.nodeTypes.contains(type) else { out.append(("nodes.\(id).type", "must be one of \(Self.nodeTypes.sorted().joined(separator: ", "))")); continue }
+            out += nodeProblems(id, type, node["config"] ?? .object([:]), connections: connections)
+            out += templateProblems(node["config"] ?? .null, path: "nodes.\(id).config")
+        }
+        let triggers = types.values.filter { $0 == "trigger" }.count
+        if triggers != 1 { out.append(("nodes", "must have exactly one trigger node (found \(triggers))")) }
+        out += edgeProblems(definition["edges"]?.arrayValue ?? [], types: types, nodes: nodes)
+        return out
+    }
+
+    func nodeProblems(_ id: String, _ type: String, _ config: JSONValue, connections: [String: Connection]) -> [(path: String, message: String)] {
+        let path = "nodes.\(id).config"
+        switch type {
+        case "trigger":
+            let kind = config["kind"]?.stringValue ?? ""
+            return ["manual", "webhook", "schedule"].contains(kind) ? [] : [(path + ".kind", "must be manual, webhook or schedule")]
+        case "connector": return connectorProblems(path, config, connections: connections)
+        case "parallel":
+            guard let n = config["branches"]?.doubleValue, n >= 1, n <= 100, n.rounded() == n else { return [(path + ".branches", "must be an integer from 1 to 100")] }
+            return []
+        case "loop":
+            return ["forEach", "while", "times"].contains(config["mode"]?.stringValue ?? "") ? [] : [(path + ".mode", "must be forEach, while or times")]
+        case "condition":
+            return config["rules"]?.arrayValue == nil ? [(path + ".rules", "must be an array of {field, operator, value}")] : []
+        default: return []
+        }
+    }
+
+    func connectorProblems(_ path: String, _ config: JSONValue, connections: [String: Connection]) -> [(path: String, message: String)] {
+        guard let key = config["connector"]?.stringValue, let manifest = catalog.connector(key) else {
+            return [(path + ".connector", "is not a connector of the catalog")]
+        }
+        guard let toolName = config["tool"]?.stringValue, let tool = manifest.tool(toolName) else {
+            return [(path + ".tool", "connector \(key) has no such tool")]
+        }
+        var out: [(path: String, message: String)] = []
+        if let connectionID = config["connection"]?.stringValue {
+            if manifest.isUtility { out.append((path + ".connection", "utility connectors take no connection")) }
+            else if let connection = connections[connectionID] {
+                if connection.connector != key { out.append((path + ".connection", "connection \(connectionID) belongs to \(connection.connector), not \(key)")) }
+            } else { out.append((path + ".connection", "connection \(connectionID) does not exist in this workspace")) }
+        } else if !manifest.isUtility && key != "http" {
+            out.append((path + ".connection", "connector \(key) needs a connection"))
+        }
+        out += argumentProblems(path + ".arguments", config["arguments"] ?? .object([:]), schema: tool.inputSchema)
+        return out
+    }
+
+    /// Validates the literal arguments; members holding templates are checked at run time.
+    func argumentProblems(_ path: String, _ arguments: JSONValue, schema: JSONValue) -> [(path: String, message: String)] {
+        guard let members = arguments.objectValue else { return [(path, "must be an object")] }
+        let literal = members.filter { !Self.containsTemplate($0.value) }
+        let templated = members.count != literal.count
+        guard let compiled = try? JSONSchema(schema) else { return [] }
+        return compiled.validate(.object(literal)).filter { !(templated && $0.keyword == "required") }.map {
+            (path + $0.instancePath.replacingOccurrences(of: "/", with: "."), $0.message)
+        }
+    }
+
+    func templateProblems(_ value: JSONValue, path: String) -> [(path: String, message: String)] {
+        switch value {
+        case .string(let s) where Template.isTemplate(s):
+            do { _ = try Template(s); return [] } catch { return [(path, "template does not parse: \(error)")] }
+        case .array(let items): return items.enumerated().flatMap { templateProblems($0.element, path: "\(path)[\($0.offset)]") }
+        case .object(let members): return members.flatMap { templateProblems($0.value, path: "\(path).\($0.key)") }
+        default: return []
+        }
+    }
+
+    static func containsTemplate(_ value: JSONValue) -> Bool {
+        switch value {
+        case .string(let s): return Template.isTemplate(s)
+        case .array(let items): return items.contains(where: containsTemplate)
+        case .object(let members): return members.values.contains(where: containsTemplate)
+        default: return false
+        }
+    }
+}
