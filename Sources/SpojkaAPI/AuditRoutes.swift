@@ -58,16 +58,11 @@ enum Cursor {
     }
 
     static func encode(at: Date, id: String) -> String {
-        let text = "\(Int64((at.timeIntervalSince1970 * 1000).rounded(.down))):\(id)"
-        return Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        base64url("\(Int64((at.timeIntervalSince1970 * 1000).rounded(.down))):\(id)")
     }
 
     static func decode(_ cursor: String) -> (at: Date, id: String)? {
-        var base = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base.count % 4 != 0 { base += "=" }
-        guard let data = Data(base64Encoded: base), let text = String(data: data, encoding: .utf8),
-              let colon = text.firstIndex(of: ":"), let millis = Int64(text[..<colon]) else { return nil }
+        guard let text = unbase64url(cursor), let colon = text.firstIndex(of: ":"), let millis = Int64(text[..<colon]) else { return nil }
         return (Date(timeIntervalSince1970: Double(millis) / 1000), String(text[text.index(after: colon)...]))
     }
 }

@@ -55,9 +55,15 @@ struct ConnectionRoutes {
             if let decoded = Cursor.decodeText(cursor) { query.after = decoded } else { problems.append(("cursor", "is not a cursor from a previous page")) }
         }
         if !problems.isEmpty { throw SpojkaError.validation(problems) }
-        let found = try await services.store.read { [query] in try await $0.connections(in: workspace.id, query) }
+        let (found, members) = try await services.store.read { [query] tx in
+            (try await tx.connections(in: workspace.id, query), try await tx.members(of: workspace.id))
+        }
+        let emails = Dictionary(members.map { ($0.1.id, $0.1.email) }, uniquingKeysWith: { first, _ in first })
         var items: [ConnectionDTO] = []
-        for c in found { items.append(try await dto(c)) }
+        for c in found {
+            // An owner who left the workspace is not a member: fall back to the user record.
+            if let email = emails[c.ownerID] { items.append(ConnectionDTO(c, ownerEmail: email)) } else { items.append(try await dto(c)) }
+        }
         let next = found.count == query.limit ? found.last.map { Cursor.encodeText($0.name, $0.id.rawValue) } : nil
         return try Reply.json(Page(items: items, nextCursor: next))
     }

@@ -7,7 +7,7 @@ extension SQLStoreTransaction {
             INSERT INTO audit_events (id, workspace_id, at, actor, action, target, outcome, details)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, [.text(event.id.rawValue), .text(event.workspaceID?.rawValue), .date(event.at), .text(event.actor),
-                  .text(event.action), .text(event.target), .text(event.outcome), .text(try StoredJSON.encode(event.details))])
+                  .text(event.action), .text(event.target), .text(event.outcome), .text(StoredJSON.text(.object(event.details)))])
     }
 
     func auditEvents(of workspace: ID<Workspace>, _ query: AuditQuery) async throws -> [AuditEvent] {
@@ -29,7 +29,7 @@ extension SQLStoreTransaction {
             AuditEvent(id: ID(rawValue: try row.string("id")), workspaceID: row.optionalString("workspace_id").map(ID.init(rawValue:)),
                        at: try row.date("at"), actor: try row.string("actor"), action: try row.string("action"),
                        target: row.optionalString("target"), outcome: try row.string("outcome"),
-                       details: try StoredJSON.decode(try row.string("details")))
+                       details: try StoredJSON.parse(try row.string("details")).objectValue ?? [:])
         }
     }
 }

@@ -39,10 +39,10 @@ extension SQLStoreTransaction {
             UPDATE connections SET connector_version = ?, name = ?, service_url = ?, settings = ?, environment = ?, status = ?,
               status_reason = ?, checked_at = ?, last_used_at = ?, owner_id = ?, account = ?, credential_fields = ?, updated_at = ?,
               deleted_at = ? WHERE id = ?
-            """, [.text(c.connectorVersion), .text(c.name), .text(c.serviceURL), .text(CompactText.json(c.settings)),
+            """, [.text(c.connectorVersion), .text(c.name), .text(c.serviceURL), .text(StoredJSON.text(c.settings)),
                   .text(c.environment.rawValue), .text(c.status.rawValue), .text(c.statusReason), .date(c.checkedAt),
-                  .date(c.lastUsedAt), .text(c.ownerID.rawValue), .text(c.account.map(CompactText.json)),
-                  .text(CompactText.json(.array(c.credentialFields.map(JSONValue.string)))), .date(c.updatedAt), .date(c.deletedAt),
+                  .date(c.lastUsedAt), .text(c.ownerID.rawValue), .text(c.account.map(StoredJSON.text)),
+                  .text(StoredJSON.text(.array(c.credentialFields.map(JSONValue.string)))), .date(c.updatedAt), .date(c.deletedAt),
                   .text(c.id.rawValue)])
     }
 
@@ -122,9 +122,9 @@ extension SQLStoreTransaction {
 
     static func binds(_ c: Connection) throws -> [SQLValue] {
         [.text(c.id.rawValue), .text(c.workspaceID.rawValue), .text(c.connector), .text(c.connectorVersion), .text(c.name),
-         .text(c.serviceURL), .text(CompactText.json(c.settings)), .text(c.environment.rawValue), .text(c.status.rawValue),
-         .text(c.statusReason), .date(c.checkedAt), .date(c.lastUsedAt), .text(c.ownerID.rawValue), .text(c.account.map(CompactText.json)),
-         .text(CompactText.json(.array(c.credentialFields.map(JSONValue.string)))), .date(c.createdAt), .date(c.updatedAt), .date(c.deletedAt)]
+         .text(c.serviceURL), .text(StoredJSON.text(c.settings)), .text(c.environment.rawValue), .text(c.status.rawValue),
+         .text(c.statusReason), .date(c.checkedAt), .date(c.lastUsedAt), .text(c.ownerID.rawValue), .text(c.account.map(StoredJSON.text)),
+         .text(StoredJSON.text(.array(c.credentialFields.map(JSONValue.string)))), .date(c.createdAt), .date(c.updatedAt), .date(c.deletedAt)]
     }
 
     static func connection(_ row: SQLRow) throws -> Connection {
@@ -132,28 +132,15 @@ extension SQLStoreTransaction {
               let environment = Connection.Environment(rawValue: try row.string("environment")) else {
             throw StoreError(.corruptRow, "unknown connection status or environment")
         }
-        let fields = try CompactText.parse(try row.string("credential_fields")).arrayValue?.compactMap(\.stringValue) ?? []
+        let fields = try StoredJSON.parse(try row.string("credential_fields")).arrayValue?.compactMap(\.stringValue) ?? []
         return Connection(
             id: ID(rawValue: try row.string("id")), workspaceID: ID(rawValue: try row.string("workspace_id")),
             connector: try row.string("connector"), connectorVersion: try row.string("connector_version"), name: try row.string("name"),
-            serviceURL: row.optionalString("service_url"), settings: try CompactText.parse(try row.string("settings")),
+            serviceURL: row.optionalString("service_url"), settings: try StoredJSON.parse(try row.string("settings")),
             environment: environment, status: status, statusReason: row.optionalString("status_reason"),
             checkedAt: row.optionalDate("checked_at"), lastUsedAt: row.optionalDate("last_used_at"),
-            ownerID: ID(rawValue: try row.string("owner_id")), account: try row.optionalString("account").map(CompactText.parse),
+            ownerID: ID(rawValue: try row.string("owner_id")), account: try row.optionalString("account").map(StoredJSON.parse),
             credentialFields: fields, createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"),
             deletedAt: row.optionalDate("deleted_at"))
-    }
-}
-
-/// JSON text of stored values.
-enum CompactText {
-    static func json(_ value: JSONValue) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
-    }
-
-    static func parse(_ text: String) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
     }
 }

@@ -30,7 +30,7 @@ extension SQLStoreTransaction {
 
     func insertWorkflowVersion(_ v: WorkflowVersion) async throws {
         try await db.execute("INSERT INTO workflow_versions (workflow_id, version, definition, saved_at, saved_by) VALUES (?, ?, ?, ?, ?)",
-                             [.text(v.workflowID.rawValue), .int(Int64(v.version)), .text(CompactText.json(v.definition)),
+                             [.text(v.workflowID.rawValue), .int(Int64(v.version)), .text(StoredJSON.text(v.definition)),
                               .date(v.savedAt), .text(v.savedBy.rawValue)])
     }
 
@@ -56,7 +56,7 @@ extension SQLStoreTransaction {
 
     static func version(_ row: SQLRow) throws -> WorkflowVersion {
         WorkflowVersion(workflowID: ID(rawValue: try row.string("workflow_id")), version: Int(try row.int("version")),
-                        definition: try CompactText.parse(try row.string("definition")), savedAt: try row.date("saved_at"),
+                        definition: try StoredJSON.parse(try row.string("definition")), savedAt: try row.date("saved_at"),
                         savedBy: ID(rawValue: try row.string("saved_by")))
     }
 }

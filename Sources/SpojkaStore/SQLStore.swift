@@ -46,15 +46,15 @@ extension SQLRow {
     func optionalDate(_ column: String) -> Date? { self[column]?.int.map { Date(millis: $0) } }
 }
 
-/// JSON for detail columns: sorted keys, so stored text is stable.
+/// JSON text of stored values: sorted keys, so stored text is stable.
 enum StoredJSON {
-    static func encode(_ value: [String: JSONValue]) throws -> String {
+    static func text(_ value: JSONValue) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
 
-    static func decode(_ text: String) throws -> [String: JSONValue] {
-        try JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8))
+    static func parse(_ text: String) throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
     }
 }
