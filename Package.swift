@@ -33,7 +33,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .target(name: "SpojkaConnectorKit", dependencies: ["SpojkaCore"]),
+        .target(name: "SpojkaConnectorKit", dependencies: ["SpojkaCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "SpojkaOutbound", dependencies: [
             "SpojkaConnectorKit",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -43,7 +43,12 @@ let package = Package(
             .product(name: "PostgresNIO", package: "postgres-nio"),
         ],
                 resources: [.copy("Manifests")]),
-        .target(name: "SpojkaEngine", dependencies: ["SpojkaCore", "SpojkaSecrets", "SpojkaConnectorKit"]),
+        .target(name: "SpojkaEngine", dependencies: [
+            "SpojkaCore", "SpojkaSecrets", "SpojkaConnectorKit",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .target(name: "SpojkaAPI", dependencies: [
             "SpojkaCore", "SpojkaSecrets", "SpojkaConnectorKit", "SpojkaEngine",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -80,7 +85,7 @@ let package = Package(
         .testTarget(name: "SpojkaConnectorKitTests", dependencies: ["SpojkaConnectorKit", "SpojkaCore"]),
         .testTarget(name: "SpojkaConnectorsTests", dependencies: ["SpojkaConnectors", "SpojkaConnectorKit", "SpojkaCore"]),
         .testTarget(name: "SpojkaAPITests", dependencies: [
-            "SpojkaAPI", "SpojkaServer", "SpojkaTestSupport", "SpojkaCore",
+            "SpojkaAPI", "SpojkaServer", "SpojkaTestSupport", "SpojkaCore", "SpojkaConnectorKit",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),

@@ -35,7 +35,8 @@ extension SpojkaError {
         case .rateLimited: .tooManyRequests
         case .connectionNotFound: .notFound
         case .verificationFailed, .invalidWorkflow: .unprocessableContent
-        case .connectionInUse: .conflict
+        case .connectionInUse, .runNotActive, .workflowDisabled: .conflict
+        case .invalidSignature: .unauthorized
         case .utilityConnector: .badRequest
         case "invalid_arguments", "blocked_destination": .unprocessableContent
         case "auth_rejected", "tool_error": HTTPResponse.Status(code: 424, reasonPhrase: "Failed Dependency")

@@ -29,16 +29,24 @@ public struct APIServices: Sendable {
     public let connections: ConnectionService
     /// Saving workflows.
     public let workflows: WorkflowService
+    /// Executing runs (a `Service`: the composition root adds it to the app).
+    public let engine: RunEngine
+    /// The application logger.
+    public let logger: Logger
     let loginLimiter = LoginLimiter()
 
     /// Creates the services.
     public init(store: any Store, keyRing: KeyRing, ids: any IDGenerator, clock: any WallClock,
-                passwords: PasswordHasher, publicURL: String, bodyLimit: Int, catalog: Catalog, runtime: ToolRuntime) {
+                passwords: PasswordHasher, publicURL: String, bodyLimit: Int, catalog: Catalog, runtime: ToolRuntime,
+                logger: Logger, engineOptions: RunEngine.Options = RunEngine.Options(), durable: Bool = true) {
         self.store = store; self.keyRing = keyRing; self.ids = ids; self.clock = clock
         self.passwords = passwords; self.publicURL = publicURL; self.bodyLimit = bodyLimit
         self.catalog = catalog; self.runtime = runtime
         self.connections = ConnectionService(store: store, keyRing: keyRing, catalog: catalog, runtime: runtime, ids: ids, clock: clock)
         self.workflows = WorkflowService(store: store, catalog: catalog, ids: ids, clock: clock)
+        self.logger = logger
+        self.engine = RunEngine(store: store, connections: connections, ids: ids, clock: clock,
+                                journal: durable ? GroupCommitJournal(store: store) : MemoryJournal(), logger: logger, options: engineOptions)
     }
 
     var body: BodyReader { BodyReader(limit: bodyLimit) }

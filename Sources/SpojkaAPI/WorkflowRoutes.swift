@@ -34,6 +34,10 @@ struct WorkflowRoutes {
         r.add(.get, Self.base + "/{id}/export", "The current definition (connection IDs, never secrets)", handler: export)
     }
 
+    func json(_ state: WorkflowState) -> JSONValue {
+        Self.json(state).merging(["webhookUrl": state.hookID.map { .string(services.publicURL + "/hooks/" + $0) } ?? .null])
+    }
+
     static func json(_ state: WorkflowState) -> JSONValue {
         ["id": .string(state.workflow.id.rawValue), "name": .string(state.workflow.name), "enabled": .bool(state.workflow.enabled),
          "version": .int(state.workflow.currentVersion), "definition": state.definition,
@@ -56,19 +60,19 @@ struct WorkflowRoutes {
     @Sendable func create(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
         let (principal, workspace, _) = try await services.access(context, minimum: .member)
         let state = try await services.workflows.save(try await definition(request), workflow: nil, in: workspace.id, by: principal.user.id)
-        return try Reply.json(Self.json(state), status: .created)
+        return try Reply.json(json(state), status: .created)
     }
 
     @Sendable func read(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
         let (_, workspace, _) = try await services.access(context)
-        return try Reply.json(Self.json(try await services.workflows.state(try context.id("id", Workflow.self, what: "Workflow"), in: workspace.id)))
+        return try Reply.json(json(try await services.workflows.state(try context.id("id", Workflow.self, what: "Workflow"), in: workspace.id)))
     }
 
     @Sendable func update(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
         let (principal, workspace, _) = try await services.access(context, minimum: .member)
         let id = try context.id("id", Workflow.self, what: "Workflow")
         let state = try await services.workflows.save(try await definition(request), workflow: id, in: workspace.id, by: principal.user.id)
-        return try Reply.json(Self.json(state))
+        return try Reply.json(json(state))
     }
 
     @Sendable func patch(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
@@ -76,7 +80,7 @@ struct WorkflowRoutes {
         let id = try context.id("id", Workflow.self, what: "Workflow")
         let input = try await services.body.decode(WorkflowPatchInput.self, from: request)
         try await services.workflows.setEnabled(input.enabled, id, in: workspace.id, by: principal.user.id)
-        return try Reply.json(Self.json(try await services.workflows.state(id, in: workspace.id)))
+        return try Reply.json(json(try await services.workflows.state(id, in: workspace.id)))
     }
 
     @Sendable func delete(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
@@ -102,7 +106,7 @@ struct WorkflowRoutes {
             throw SpojkaError.notFound("Workflow version")
         }
         let state = try await services.workflows.save(old.definition, workflow: id, in: workspace.id, by: principal.user.id)
-        return try Reply.json(Self.json(state))
+        return try Reply.json(json(state))
     }
 
     @Sendable func export(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {

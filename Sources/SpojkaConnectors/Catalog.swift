@@ -28,6 +28,6 @@ public enum BuiltinConnectors {
     static var implementationGroups: [[String: any ToolImplementation]] {
         [JSONTools.implementations, TextTools.implementations, RegexTools.implementations, MathTools.implementations,
          DateTimeTools.implementations, CSVTools.implementations, EncodingTools.implementations,
-         IdentifierTools.implementations, ArrayTools.implementations, ValidationTools.implementations]
+         IdentifierTools.implementations, ArrayTools.implementations, ValidationTools.implementations, WebhookTools.implementations]
     }
 }

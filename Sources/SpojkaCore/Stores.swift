@@ -106,7 +106,7 @@ public protocol KeyStore: Sendable {
 }
 
 /// All stores, bound to one transaction.
-public protocol StoreTransaction: UserStore, WorkspaceStore, TokenStore, AuditStore, KeyStore, ConnectionStore, WorkflowStore {}
+public protocol StoreTransaction: UserStore, WorkspaceStore, TokenStore, AuditStore, KeyStore, ConnectionStore, WorkflowStore, RunStore {}
 
 /// The database: runs units of work atomically.
 public protocol Store: Sendable {

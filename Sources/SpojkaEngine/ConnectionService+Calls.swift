@@ -6,6 +6,16 @@ extension ConnectionService {
     /// Calls a tool through a connection: decrypts, injects, calls, records status and `lastUsedAt`, scrubs secrets.
     public func callTool(_ tool: String, arguments: JSONValue, connection id: ID<Connection>, in workspace: ID<Workspace>,
                          connector expected: String?, by actor: String) async throws -> JSONValue {
+        let (outcome, record) = try await callToolDeferred(tool, arguments: arguments, connection: id, in: workspace, connector: expected, by: actor)
+        try await store.transaction { try await record($0) }
+        return try outcome.get()
+    }
+
+    /// Calls a tool through a connection and returns the scrubbed outcome with the writes that record the call
+    /// (access log, status, `lastUsedAt`), for the caller to commit with its own writes.
+    public func callToolDeferred(_ tool: String, arguments: JSONValue, connection id: ID<Connection>, in workspace: ID<Workspace>,
+                                 connector expected: String?, by actor: String) async throws
+        -> (Result<JSONValue, ToolError>, @Sendable (any StoreTransaction) async throws -> Void) {
         let connection = try await get(id, in: workspace)
         if let expected, expected != connection.connector {
             throw SpojkaError.validation([("connection", "connection \(id) belongs to connector \(connection.connector), not \(expected)")])
@@ -16,8 +26,9 @@ extension ConnectionService {
         let scrub = Scrubber(Array(credentials.values))
         let outcome: Result<JSONValue, ToolError>
         do {
-            outcome = .success(try await runtime.call(ToolCall(connector: manifest, tool: tool, arguments: arguments, credentials: credentials,
-                                                               settings: connection.settings, serviceURL: connection.serviceURL)))
+            let output = try await runtime.call(ToolCall(connector: manifest, tool: tool, arguments: arguments, credentials: credentials,
+                                                         settings: connection.settings, serviceURL: connection.serviceURL))
+            outcome = .success(scrub.value(output))
         } catch let error as ToolError {
             outcome = .failure(ToolError(error.code, scrub.text(error.message), details: scrub.value(.object(error.details)).objectValue ?? [:]))
         } catch {
@@ -25,17 +36,18 @@ extension ConnectionService {
             try await store.transaction { try await $0.appendCredentialAccess(access) }
             throw error
         }
-        try await recordCall(outcome, access: access, connection: id, workspace: workspace, actor: actor)
-        switch outcome {
-        case .success(let output): return scrub.value(output)
-        case .failure(let error): throw error
-        }
+        return (outcome, recordWrites(outcome, access: access, connection: id, workspace: workspace, actor: actor))
     }
 
-    /// Records the decryption, status and `lastUsedAt` of a call in one transaction (one commit per call);
+    /// Calls a tool that needs no connection (utilities, and the generic HTTP connector without credentials).
+    public func callWithoutConnection(_ tool: String, arguments: JSONValue, connector: String) async throws -> JSONValue {
+        try await runtime.call(ToolCall(connector: try manifest(connector), tool: tool, arguments: arguments))
+    }
+
+    /// The writes recording a call's decryption, status and `lastUsedAt`;
     /// invalid arguments say nothing about the connection's health.
-    func recordCall(_ outcome: Result<JSONValue, ToolError>, access: CredentialAccess, connection id: ID<Connection>,
-                    workspace: ID<Workspace>, actor: String) async throws {
+    func recordWrites(_ outcome: Result<JSONValue, ToolError>, access: CredentialAccess, connection id: ID<Connection>,
+                      workspace: ID<Workspace>, actor: String) -> @Sendable (any StoreTransaction) async throws -> Void {
         let verification: Verification?
         switch outcome {
         case .success: verification = Verification(status: .active, reason: nil, account: nil)
@@ -44,10 +56,11 @@ extension ConnectionService {
             verification = Verification(status: .error, reason: error.message, account: nil)
         case .failure: verification = nil
         }
-        try await store.transaction { tx in
+        let now = clock.now()
+        return { tx in
             try await tx.appendCredentialAccess(access)
             guard var connection = try await tx.connection(id, in: workspace), connection.deletedAt == nil else { return }
-            connection.lastUsedAt = clock.now()
+            connection.lastUsedAt = now
             if let verification { try await record(verification, on: &connection, actor: actor, verified: false, in: tx) }
             try await tx.updateConnection(connection)
         }

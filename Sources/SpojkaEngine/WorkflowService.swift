@@ -10,6 +10,8 @@ public struct WorkflowState: Sendable {
     public var definition: JSONValue
     /// Connector nodes whose connection was deleted: `(nodeId, connectionId)`.
     public var broken: [(node: String, connection: String)]
+    /// The webhook ID when the trigger is a webhook (`POST /hooks/{id}`).
+    public var hookID: String?
 }
 
 extension SpojkaError.Code {
@@ -67,7 +69,8 @@ public struct WorkflowService: Sendable {
             try await tx.setUsageEnabled(workflow: workflow.id.rawValue, enabled: workflow.enabled, name: name)
             try await tx.appendAudit(AuditEvent(id: ids.make(), workspaceID: workspace, at: now, actor: user.rawValue, action: "workflow.saved",
                                                 target: workflow.id.rawValue, details: ["version": .int(workflow.currentVersion)]))
-            return WorkflowState(workflow: workflow, definition: definition, broken: [])
+            let hook = try await Self.syncTriggers(definition, workflow, now: now, ids: ids, tx)
+            return WorkflowState(workflow: workflow, definition: definition, broken: [], hookID: hook)
         }
     }
 
@@ -78,11 +81,12 @@ public struct WorkflowService: Sendable {
                   let version = try await tx.workflowVersion(of: id, workflow.currentVersion) else { throw SpojkaError.notFound("Workflow") }
             var broken: [(node: String, connection: String)] = []
             for node in version.definition["nodes"]?.arrayValue ?? [] {
-                guard let connection = node["config"]?["connection"]?.stringValue else { continue }
+                guard let connection = node["config"]?["connection"]?.stringValue ?? node["config"]?["signing"]?.stringValue else { continue }
                 let found = try await tx.connection(ID(rawValue: connection), in: workspace)
                 if found == nil || found?.deletedAt != nil { broken.append((node["id"]?.stringValue ?? "", connection)) }
             }
-            return WorkflowState(workflow: workflow, definition: version.definition, broken: broken)
+            let hook = Self.triggerConfig(version.definition)?["kind"]?.stringValue == "webhook" ? try await tx.webhookID(of: id) : nil
+            return WorkflowState(workflow: workflow, definition: version.definition, broken: broken, hookID: hook)
         }
     }
 
@@ -94,6 +98,10 @@ public struct WorkflowService: Sendable {
             workflow.updatedAt = clock.now()
             try await tx.updateWorkflow(workflow)
             try await tx.setUsageEnabled(workflow: id.rawValue, enabled: enabled, name: workflow.name)
+            if let version = try await tx.workflowVersion(of: id, workflow.currentVersion) {
+                try await tx.setSchedule(nil, workflow: id)  // re-enabling does not catch up on the disabled time
+                try await Self.syncTriggers(version.definition, workflow, now: clock.now(), ids: ids, tx)
+            }
             try await tx.appendAudit(AuditEvent(id: ids.make(), workspaceID: workspace, at: clock.now(), actor: user.rawValue,
                                                 action: enabled ? "workflow.enabled" : "workflow.disabled", target: id.rawValue))
         }
@@ -107,5 +115,18 @@ public struct WorkflowService: Sendable {
             try await tx.appendAudit(AuditEvent(id: ids.make(), workspaceID: workspace, at: clock.now(), actor: user.rawValue,
                                                 action: "workflow.deleted", target: id.rawValue))
         }
+    }
+
+    /// Keeps the schedule row and the webhook ID in step with the trigger of the saved definition.
+    @discardableResult
+    static func syncTriggers(_ definition: JSONValue, _ workflow: Workflow, now: Date, ids: any IDGenerator, _ tx: any StoreTransaction) async throws -> String? {
+        try await tx.setSchedule(RunEngine.schedule(of: definition, workflow: workflow, from: now), workflow: workflow.id)
+        guard WorkflowService.triggerConfig(definition)?["kind"]?.stringValue == "webhook" else { return nil }
+        return try await tx.webhookID(of: workflow.id, in: workflow.workspaceID, orCreate: ids.token(prefix: "hk_"))
+    }
+
+    /// The trigger node's configuration.
+    public static func triggerConfig(_ definition: JSONValue) -> JSONValue? {
+        (definition["nodes"]?.arrayValue ?? []).first(where: { $0["type"]?.stringValue == "trigger" })?["config"]
     }
 }

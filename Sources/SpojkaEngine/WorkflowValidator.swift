@@ -10,9 +10,11 @@ public struct WorkflowValidator: Sendable {
     /// Creates a validator over the connector catalog.
     public init(catalog: Catalog) { self.catalog = catalog }
 
-    /// Every connection ID the definition references.
+    /// Every connection ID the definition references (connector nodes and a webhook trigger's signing connection).
     public static func connectionIDs(_ definition: JSONValue) -> Set<String> {
-        Set((definition["nodes"]?.arrayValue ?? []).compactMap { $0["config"]?["connection"]?.stringValue })
+        Set((definition["nodes"]?.arrayValue ?? []).flatMap { node in
+            [node["config"]?["connection"]?.stringValue, node["config"]?["signing"]?.stringValue].compactMap { $0 }
+        })
     }
 
     /// Every problem, each naming the node and field; `connections` holds the workspace's live connections by ID.
@@ -35,23 +37,25 @@ public struct WorkflowValidator: Sendable {
         let triggers = types.values.filter { $0 == "trigger" }.count
         if triggers != 1 { out.append(("nodes", "must have exactly one trigger node (found \(triggers))")) }
         out += edgeProblems(definition["edges"]?.arrayValue ?? [], types: types, nodes: nodes)
+        if out.isEmpty { out += CompiledWorkflow.crossingProblems(definition) }
         return out
     }
 
     func nodeProblems(_ id: String, _ type: String, _ config: JSONValue, connections: [String: Connection]) -> [(path: String, message: String)] {
         let path = "nodes.\(id).config"
         switch type {
-        case "trigger":
-            let kind = config["kind"]?.stringValue ?? ""
-            return ["manual", "webhook", "schedule"].contains(kind) ? [] : [(path + ".kind", "must be manual, webhook or schedule")]
+        case "trigger": return triggerProblems(path, config, connections: connections)
         case "connector": return connectorProblems(path, config, connections: connections)
         case "parallel":
             guard let n = config["branches"]?.doubleValue, n >= 1, n <= 100, n.rounded() == n else { return [(path + ".branches", "must be an integer from 1 to 100")] }
             return []
-        case "loop":
-            return ["forEach", "while", "times"].contains(config["mode"]?.stringValue ?? "") ? [] : [(path + ".mode", "must be forEach, while or times")]
-        case "condition":
-            return config["rules"]?.arrayValue == nil ? [(path + ".rules", "must be an array of {field, operator, value}")] : []
+        case "loop": return loopProblems(path, config)
+        case "condition": return conditionProblems(path, config)
+        case "human":
+            let roles = (config["approvers"]?["roles"]?.arrayValue ?? []).compactMap(\.stringValue)
+            return roles.filter { Role(rawValue: $0) == nil }.map { (path + ".approvers.roles", "\($0) is not a role (owner, admin, member, viewer)") }
+        case "subworkflow":
+            return ID<Workflow>(validating: config["workflow"]?.stringValue ?? "") == nil ? [(path + ".workflow", "must be a workflow ID (wf_…)")] : []
         default: return []
         }
     }

@@ -6,6 +6,7 @@ import SpojkaAPI
 import SpojkaConnectorKit
 import SpojkaConnectors
 import SpojkaCore
+import SpojkaEngine
 import SpojkaOutbound
 import SpojkaSecrets
 import SpojkaStore
@@ -46,9 +47,13 @@ public func buildApplication(config: ServerConfig, logger: Logger, dependencies:
     let transport = PolicyHTTPTransport(policy: policy)
     let runtime = ToolRuntime(transport: transport, implementations: BuiltinConnectors.implementations(destinations: policy),
                               retry: RetryPolicy(attempts: config.httpAttempts))
+    var engineOptions = RunEngine.Options()
+    engineOptions.lease = .milliseconds(Int64(config.runLeaseSeconds * 1000))
+    engineOptions.tick = .milliseconds(Int64(config.engineTickSeconds * 1000))
     let services = APIServices(store: store, keyRing: keyRing, ids: dependencies.ids, clock: dependencies.clock,
                                passwords: PasswordHasher(logN: config.passwordCost),
-                               publicURL: config.resolvedPublicURL, bodyLimit: config.bodyLimit, catalog: catalog, runtime: runtime)
+                               publicURL: config.resolvedPublicURL, bodyLimit: config.bodyLimit, catalog: catalog, runtime: runtime,
+                               logger: logger, engineOptions: engineOptions)
     let built = SpojkaAPI.buildRouter(services: services, metrics: metrics,
                                       metricsText: { registry.emitToString() })
     var app = Application(
@@ -57,7 +62,8 @@ public func buildApplication(config: ServerConfig, logger: Logger, dependencies:
         onServerRunning: { channel in await dependencies.onListening(channel.localAddress?.port ?? config.port) },
         logger: logger)
     if let postgres = driver as? PostgresDriver { app.addServices(postgres) }
-    app.addServices(DriverCloser(driver: driver), TransportCloser(transport: transport))
+    // Services stop in reverse order: the engine first, then the transport and the database.
+    app.addServices(DriverCloser(driver: driver), TransportCloser(transport: transport), services.engine)
     return app
 }
 

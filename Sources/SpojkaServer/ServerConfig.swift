@@ -25,6 +25,12 @@ public struct ServerConfig: Sendable {
     public var httpAttempts = 3
     /// Log level (`SPOJKA_LOG_LEVEL`, default `info`).
     public var logLevel = Logger.Level.info
+    /// How long a server's claim on a running run lasts without renewal (`SPOJKA_RUN_LEASE_SECONDS`, default 30);
+    /// a crashed server's runs resume elsewhere (or after a restart) once it expires.
+    public var runLeaseSeconds = 30.0
+    /// How often the engine renews leases, resumes orphaned runs, expires approvals and fires schedules
+    /// (`SPOJKA_ENGINE_TICK_SECONDS`, default 1).
+    public var engineTickSeconds = 1.0
 
     /// The defaults.
     public init() {}
@@ -42,6 +48,11 @@ public struct ServerConfig: Sendable {
         if let cost = env["SPOJKA_PASSWORD_COST"] { config.passwordCost = try int(cost, "SPOJKA_PASSWORD_COST", 10...20) }
         if let allow = env["SPOJKA_ALLOW_PRIVATE_NETWORK"] { config.allowPrivateNetwork = ["1", "true", "yes"].contains(allow.lowercased()) }
         if let attempts = env["SPOJKA_HTTP_ATTEMPTS"] { config.httpAttempts = try int(attempts, "SPOJKA_HTTP_ATTEMPTS", 1...10) }
+        if let lease = env["SPOJKA_RUN_LEASE_SECONDS"] { config.runLeaseSeconds = Double(try int(lease, "SPOJKA_RUN_LEASE_SECONDS", 1...3600)) }
+        if let tick = env["SPOJKA_ENGINE_TICK_SECONDS"] {
+            guard let value = Double(tick), value >= 0.05, value <= 60 else { throw ConfigError("SPOJKA_ENGINE_TICK_SECONDS must be a number from 0.05 to 60") }
+            config.engineTickSeconds = value
+        }
         if let level = env["SPOJKA_LOG_LEVEL"] {
             guard let parsed = Logger.Level(rawValue: level) else { throw ConfigError("SPOJKA_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical") }
             config.logLevel = parsed

@@ -108,6 +108,35 @@ public enum Migrations {
               PRIMARY KEY (workflow_id, version))
             """,
         ]),
+        Migration(name: "0004_runs", statements: [
+            """
+            CREATE TABLE runs (id TEXT PRIMARY KEY,
+              workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+              workflow_id TEXT NOT NULL, version BIGINT NOT NULL, status TEXT NOT NULL, trigger_kind TEXT NOT NULL,
+              input TEXT NOT NULL, output TEXT, error TEXT, started_by TEXT, parent_run_id TEXT, parent_step TEXT,
+              created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, finished_at BIGINT, deadline BIGINT,
+              lease_owner TEXT, lease_until BIGINT)
+            """,
+            "CREATE INDEX runs_ws_created ON runs(workspace_id, created_at, id)",
+            "CREATE INDEX runs_status_lease ON runs(status, lease_until)",
+            "CREATE UNIQUE INDEX runs_parent ON runs(parent_run_id, parent_step)",
+            """
+            CREATE TABLE run_steps (run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+              step_key TEXT NOT NULL, seq BIGINT NOT NULL, node_id TEXT NOT NULL, node_type TEXT NOT NULL, status TEXT NOT NULL,
+              attempt BIGINT NOT NULL, started_at BIGINT NOT NULL, finished_at BIGINT, input TEXT, output TEXT, error TEXT,
+              connection_id TEXT, deadline BIGINT, PRIMARY KEY (run_id, step_key))
+            """,
+            "CREATE INDEX run_steps_waiting ON run_steps(status, deadline)",
+            """
+            CREATE TABLE webhooks (hook_id TEXT PRIMARY KEY,
+              workflow_id TEXT NOT NULL UNIQUE REFERENCES workflows(id) ON DELETE CASCADE, workspace_id TEXT NOT NULL)
+            """,
+            """
+            CREATE TABLE schedules (workflow_id TEXT PRIMARY KEY REFERENCES workflows(id) ON DELETE CASCADE,
+              workspace_id TEXT NOT NULL, cron TEXT NOT NULL, timezone TEXT NOT NULL, catch_up BIGINT NOT NULL,
+              enabled BIGINT NOT NULL, last_slot BIGINT NOT NULL)
+            """,
+        ]),
     ]
 }
 

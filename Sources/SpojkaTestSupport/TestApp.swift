@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HTTPTypes
 import HummingbirdTesting
 import Logging
 import NIOCore
@@ -29,11 +30,12 @@ public struct TestAPI: Sendable {
     /// Every response body and header seen, for secret-canary searches.
     public let transcript: LogCapture
 
-    /// Sends a request; `body` is encoded as JSON when given, `raw` is sent as is.
+    /// Sends a request; `body` is encoded as JSON when given, `raw` is sent as is; `extraHeaders` are added.
     public func request(_ method: HTTPRequest.Method, _ path: String, token: String? = nil, body: JSONValue? = nil,
-                        raw: String? = nil, contentType: String? = "application/json") async throws -> JSONResponse {
+                        raw: String? = nil, contentType: String? = "application/json", extraHeaders: [String: String] = [:]) async throws -> JSONResponse {
         var headers = HTTPFields()
         if let token { headers[.authorization] = "Bearer \(token)" }
+        for (name, value) in extraHeaders { if let field = HTTPField.Name(name) { headers[field] = value } }
         if let contentType, body != nil || raw != nil { headers[.contentType] = contentType }
         var buffer: ByteBuffer?
         if let body { buffer = ByteBuffer(data: try JSONEncoder().encode(body)) }
@@ -124,10 +126,12 @@ public struct TestApp: Sendable {
         live.port = 0
         let app = try await buildApplication(config: live, logger: logs.logger(level: config.logLevel), dependencies: dependencies)
         let transcript = LogCapture()
-        return try await app.test(.live) { client in
+        // A throwing test would cancel the services instead of shutting them down: carry the error out instead.
+        let result: Result<T, any Error> = try await app.test(.live) { client in
             let port = client.port ?? 0
-            return try await body("http://127.0.0.1:\(port)", TestAPI(client: client, transcript: transcript))
+            do { return .success(try await body("http://127.0.0.1:\(port)", TestAPI(client: client, transcript: transcript))) } catch { return .failure(error) }
         }
+        return try result.get()
     }
 
     /// Builds the app and runs `test` against its router (no sockets).
@@ -136,6 +140,9 @@ public struct TestApp: Sendable {
         dependencies.clock = clock
         let app = try await buildApplication(config: config, logger: logs.logger(), dependencies: dependencies)
         let transcript = LogCapture()
-        return try await app.test(.router) { client in try await test(TestAPI(client: client, transcript: transcript)) }
+        let result: Result<T, any Error> = try await app.test(.router) { client in
+            do { return .success(try await test(TestAPI(client: client, transcript: transcript))) } catch { return .failure(error) }
+        }
+        return try result.get()
     }
 }

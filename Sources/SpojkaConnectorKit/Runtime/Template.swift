@@ -72,8 +72,8 @@ public struct Template: Sendable {
         }
     }
 
-    /// The text form of a value inside mixed text.
-    static func text(of value: JSONValue) -> String {
+    /// The text form of a value inside mixed text (null is empty, strings bare, the rest compact JSON).
+    public static func text(of value: JSONValue) -> String {
         switch value {
         case .null: ""
         case .string(let s): s

@@ -1,0 +1,73 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import SpojkaCore
+import SpojkaEngine
+
+extension SpojkaError.Code {
+    /// A webhook request's signature is missing or wrong.
+    static let invalidSignature: Self = "invalid_signature"
+}
+
+/// `POST /hooks/{hookId}`: signed inbound webhooks start runs (async: 202 `{runId}`; sync: the response node's answer).
+struct HookRoutes {
+    let services: APIServices
+    /// Headers never copied into a run's input.
+    static let hiddenHeaders: Set<String> = ["authorization", "cookie", "proxy-authorization"]
+
+    func register(_ r: inout RouteRegistrar) {
+        r.add(.post, "/hooks/{hookId}", "Start a run of the workflow behind a webhook (signature checked)", success: 202,
+              authenticated: false, handler: receive)
+    }
+
+    @Sendable func receive(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
+        let hook = context.parameters.get("hookId") ?? ""
+        guard hook.count < 100, let target = try await services.store.read({ try await $0.webhook(hook) }) else {
+            throw SpojkaError.notFound("Webhook")
+        }
+        let state = try await services.workflows.state(target.workflow, in: target.workspace)
+        guard let trigger = WorkflowService.triggerConfig(state.definition), trigger["kind"]?.stringValue == "webhook",
+              let signing = trigger["signing"]?.stringValue else { throw SpojkaError.notFound("Webhook") }
+        let buffer: ByteBuffer
+        do { buffer = try await request.body.collect(upTo: services.bodyLimit) } catch {
+            throw SpojkaError(.payloadTooLarge, "The request body exceeds \(services.bodyLimit) bytes", details: ["limitBytes": .int(services.bodyLimit)])
+        }
+        let body = Array(buffer.readableBytesView)
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
+        let (scheme, secrets, record) = try await services.connections.signingSecrets(ID(rawValue: signing), in: target.workspace)
+        if let reason = scheme.verify(body: body, headers: headers, secrets: secrets, now: services.clock.now()) {
+            try await services.store.transaction { try await record($0) }
+            services.logger.warning("webhook signature refused", metadata: ["hook": .string(hook), "reason": .string(reason)])
+            throw SpojkaError(.invalidSignature, "The webhook signature is not valid: \(reason)")
+        }
+        let input: JSONValue = ["body": Self.payload(body, contentType: headers["content-type"]),
+                                "headers": .object(headers.filter { !Self.hiddenHeaders.contains($0.key) }.mapValues { .string($0) }),
+                                "query": .object(Dictionary(request.uri.queryParameters.map { (String($0.key), JSONValue.string(String($0.value))) },
+                                                            uniquingKeysWith: { a, _ in a }))]
+        let sync = trigger["mode"]?.stringValue == "sync"
+        let wait = sync ? Duration.milliseconds(Int64((trigger["timeoutSeconds"]?.doubleValue ?? 30) * 1000)) : nil
+        let (run, response) = try await services.engine.start(
+            RunEngine.StartRequest(workspace: target.workspace, workflow: target.workflow, input: input, trigger: "webhook", user: nil),
+            wait: wait, extra: [.custom(record)])
+        guard let response else {
+            return try Reply.json(["runId": .string(run.id.rawValue)] as JSONValue, status: .accepted)
+        }
+        var reply = try Reply.json(response.body, status: HTTPResponse.Status(code: response.status))
+        for (name, value) in response.headers {
+            if let field = HTTPField.Name(name) { reply.headers[field] = value }
+        }
+        reply.headers[HTTPField.Name("X-Spojka-Run")!] = run.id.rawValue
+        return reply
+    }
+
+    /// JSON bodies become JSON; anything else is kept as text (or base64 when not UTF-8).
+    static func payload(_ body: [UInt8], contentType: String?) -> JSONValue {
+        if body.isEmpty { return .null }
+        if contentType?.lowercased().contains("json") == true, let json = try? JSONDecoder().decode(JSONValue.self, from: Data(body)) { return json }
+        if let text = String(validating: body, as: UTF8.self) { return .string(text) }
+        return ["base64": .string(Data(body).base64EncodedString())]
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import SpojkaConnectorKit
+import SpojkaCore
+
+/// The run was cancelled by a user (its status is already `cancelled`).
+struct RunCancelled: Error {}
+/// The workflow's run timeout passed.
+struct RunTimedOut: Error {}
+
+extension RunEngine {
+    /// Executes a queued job to its end, a pause, or a shutdown.
+    func perform(_ job: Job) async {
+        switch job {
+        case .fresh(let run, let graph):
+            _ = await drive(run, graph: graph, replay: [graph.trigger: triggerStep(run, graph)])
+        case .resume(let id):
+            do {
+                guard let run = try await store.read({ try await $0.run(id) }), run.status == .running else { return }
+                _ = await drive(run, graph: nil, replay: nil)
+            } catch {
+                logger.error("run resume failed", metadata: ["run": .string(id.rawValue), "error": .string("\(error)")])
+            }
+        }
+    }
+
+    /// Runs `run` (replaying committed steps) and records how it ended; returns its final (or waiting) state.
+    func drive(_ run: Run, graph: CompiledWorkflow?, replay: [String: RunStep]?) async -> Run {
+        var run = run
+        defer { _ = cancelled.withLock { $0.remove(run.id) } }
+        do {
+            let graph = try await graphOf(run, graph)
+            let steps: [String: RunStep]
+            if let replay { steps = replay } else {
+                let id = run.id
+                steps = Dictionary(try await store.read { try await $0.steps(of: id) }.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+            }
+            let interpreter = Interpreter(run: run, workflow: graph, replay: steps, journal: journal, host: self,
+                                          sequence: StepSequence(after: steps.values.map(\.sequence).max() ?? 0))
+            switch try await interpreter.execute() {
+            case .completed(let output): return try await finish(&run, .completed, output: output, error: nil, response: nil)
+            case .waiting: return try await finish(&run, .waiting, output: nil, error: nil, response: nil)
+            }
+        } catch let ended as RunEnded {
+            return (try? await finish(&run, .completed, output: ended.response.body, error: nil, response: ended.response)) ?? run
+        } catch let failure as StepFailure {
+            return (try? await finish(&run, .failed, output: nil, error: failure.json, response: nil)) ?? run
+        } catch is RunTimedOut {
+            let error: JSONValue = ["code": "run_timeout", "message": "the run exceeded the workflow's timeout"]
+            return (try? await finish(&run, .timedOut, output: nil, error: error, response: nil)) ?? run
+        } catch is RunCancelled {
+            respond(run, nil)
+            return run
+        } catch is CancellationError {
+            // Shutting down: the run stays `running` and resumes in the next process.
+            return run
+        } catch {
+            logger.error("run failed unexpectedly", metadata: ["run": .string(run.id.rawValue), "error": .string("\(error)")])
+            let json: JSONValue = ["code": "internal_error", "message": "the run failed unexpectedly"]
+            return (try? await finish(&run, .failed, output: nil, error: json, response: nil)) ?? run
+        }
+    }
+
+    func graphOf(_ run: Run, _ graph: CompiledWorkflow?) async throws -> CompiledWorkflow {
+        if let graph { return graph }
+        let (id, number) = (run.workflowID, run.version)
+        guard let version = try await store.read({ try await $0.workflowVersion(of: id, number) }) else {
+            throw StepFailure(nodeID: "", code: "workflow_not_found", message: "workflow \(id) version \(number) no longer exists")
+        }
+        return try compile(version)
+    }
+
+    /// Records the end (or pause) of a run unless it was cancelled meanwhile, answers waiters, wakes a waiting parent.
+    func finish(_ run: inout Run, _ status: Run.Status, output: JSONValue?, error: JSONValue?, response: RunResponse?) async throws -> Run {
+        let now = clock.now()
+        run.status = status
+        run.output = output
+        run.error = error
+        run.updatedAt = now
+        run.finishedAt = status.isFinal ? now : nil
+        run.lease = nil
+        let final = run
+        try await journal.write([.custom { tx in
+            if try await tx.transitionRun(final.id, from: [.running], to: final.status, error: nil, at: now) { try await tx.updateRun(final) }
+        }])
+        respond(run, response ?? (status == .waiting ? nil : summary(run)))
+        if status.isFinal, let parent = run.parent { try await wake(parent.run) }
+        return run
+    }
+
+    /// The answer for a synchronous caller when the run ended without a response node.
+    func summary(_ run: Run) -> RunResponse {
+        switch run.status {
+        case .completed: RunResponse(status: 200, headers: [:], body: ["runId": .string(run.id.rawValue), "status": "completed", "output": run.output ?? .null])
+        default:
+            RunResponse(status: 500, headers: [:], body: ["error": ["code": "run_failed", "message": .string(run.error?["message"]?.stringValue ?? "the run failed"),
+                                                                    "runId": .string(run.id.rawValue), "status": .string(run.status.rawValue),
+                                                                    "nodeId": run.error?["nodeId"] ?? .null]])
+        }
+    }
+
+    func respond(_ run: Run, _ response: RunResponse?) {
+        responses.withLock { $0[run.id] }?.fulfil(response)
+    }
+
+    /// Moves a waiting run back to running under this process's lease and queues it.
+    func wake(_ id: ID<Run>) async throws {
+        let now = clock.now()
+        let until = now.addingTimeInterval(Self.seconds(options.lease))
+        let owner = self.owner
+        let woke = try await store.transaction { tx -> Bool in
+            guard try await tx.transitionRun(id, from: [.waiting], to: .running, error: nil, at: now),
+                  var run = try await tx.run(id) else { return false }
+            run.lease = (owner, until)
+            try await tx.updateRun(run)
+            return true
+        }
+        if woke { enqueue.yield(.resume(id)) }
+    }
+}

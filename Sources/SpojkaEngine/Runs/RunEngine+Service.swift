@@ -1,0 +1,118 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import SpojkaCore
+
+extension RunEngine: Service {
+    /// Executes queued runs (at most `maxConcurrentRuns` at once) and, every tick, renews leases, takes over
+    /// orphaned runs, expires approvals and fires due schedules. Ends on graceful shutdown; runs still executing
+    /// stay `running` and are resumed by the next process.
+    public func run() async throws {
+        let slots = AsyncSemaphore(options.maxConcurrentRuns)
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.maintain() }
+                for await job in jobs {
+                    await slots.acquire()
+                    group.addTask {
+                        await self.perform(job)
+                        await slots.release()
+                    }
+                }
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            self.enqueue.finish()
+        }
+        let owner = self.owner
+        try? await store.transaction { try await $0.renewLeases(owner: owner, until: Date(timeIntervalSince1970: 0)) }
+    }
+
+    /// The periodic duties; returns when cancelled.
+    func maintain() async {
+        while !Task.isCancelled {
+            await tick()
+            try? await Task.sleep(for: options.tick)
+        }
+    }
+
+    /// One round of periodic duties (also called directly by tests).
+    public func tick() async {
+        do {
+            let now = clock.now()
+            let until = now.addingTimeInterval(Self.seconds(options.lease))
+            let owner = self.owner
+            let claimed = try await store.transaction { tx -> [Run] in
+                try await tx.renewLeases(owner: owner, until: until)
+                return try await tx.claimRuns(owner: owner, now: now, until: until, limit: 100)
+            }
+            for run in claimed {
+                logger.notice("resuming run", metadata: ["run": .string(run.id.rawValue)])
+                enqueue.yield(.resume(run.id))
+            }
+            try await expireApprovals(now)
+            try await fireSchedules(now)
+        } catch {
+            logger.error("engine maintenance failed", metadata: ["error": .string("\(error)")])
+        }
+    }
+
+    /// Fails approvals past their deadline: the step fails with `approval_timeout` and the run resumes to record it.
+    func expireApprovals(_ now: Date) async throws {
+        let expired = try await store.read { try await $0.expiredApprovals(now: now, limit: 100) }
+        for step in expired {
+            var failed = step
+            failed.status = .failed
+            failed.finishedAt = now
+            failed.error = ["code": "approval_timeout", "message": .string("no decision on \(step.nodeID) before \(ISO8601DateFormatter().string(from: step.deadline ?? now))")]
+            try await resolveApproval(failed)
+        }
+    }
+
+    /// Records an approval step's outcome and resumes its run (the interpreter replays it: continue or fail).
+    func resolveApproval(_ step: RunStep) async throws {
+        let now = clock.now()
+        let until = now.addingTimeInterval(Self.seconds(options.lease))
+        let owner = self.owner
+        let woke = try await store.transaction { tx -> Bool in
+            guard try await tx.transitionRun(step.runID, from: [.waiting], to: .running, error: nil, at: now),
+                  var run = try await tx.run(step.runID) else { return false }
+            try await tx.upsertStep(step)
+            run.lease = (owner, until)
+            try await tx.updateRun(run)
+            return true
+        }
+        if woke { enqueue.yield(.resume(step.runID)) }
+    }
+
+    /// An approver's decision on a waiting human step.
+    public func decide(_ id: ID<Run>, node: String, approve: Bool, comment: String?, by user: ID<User>, role: Role,
+                       in workspace: ID<Workspace>) async throws -> Run {
+        let (run, steps) = try await store.read { tx -> (Run?, [RunStep]) in
+            (try await tx.run(id, in: workspace), try await tx.steps(of: id))
+        }
+        guard let run else { throw SpojkaError.notFound("Run") }
+        guard run.status == .waiting, var step = steps.first(where: { $0.nodeID == node && $0.status == .waiting }) else {
+            throw SpojkaError(.runNotActive, "Run \(id) is not waiting for an approval at \(node)")
+        }
+        let users = Set((step.input?["approvers"]?["users"]?.arrayValue ?? []).compactMap(\.stringValue))
+        let roles = (step.input?["approvers"]?["roles"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(Role.init) }
+        let allowed = (users.isEmpty && roles.isEmpty) ? role >= .member : (users.contains(user.rawValue) || roles.contains { role >= $0 })
+        guard allowed else { throw SpojkaError(.forbidden, "You are not an approver of \(node)") }
+        let now = clock.now()
+        step.finishedAt = now
+        if approve {
+            step.status = .completed
+            step.output = ["decision": "approve", "comment": comment.map { .string($0) } ?? .null, "by": .string(user.rawValue)]
+        } else {
+            step.status = .failed
+            step.error = ["code": "approval_rejected", "message": .string("rejected by \(user.rawValue)" + (comment.map { ": \($0)" } ?? ""))]
+        }
+        try await resolveApproval(step)
+        try await store.transaction { [ids] tx in
+            try await tx.appendAudit(AuditEvent(id: ids.make(), workspaceID: workspace, at: now, actor: user.rawValue,
+                                                action: approve ? "run.approved" : "run.rejected", target: id.rawValue, details: ["node": .string(node)]))
+        }
+        return try await store.read { try await $0.run(id, in: workspace) } ?? run
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import Logging
+import SpojkaConnectorKit
+import SpojkaCore
+import Synchronization
+
+extension SpojkaError.Code {
+    /// The workflow is disabled; its triggers start nothing.
+    public static let workflowDisabled: Self = "workflow_disabled"
+    /// The run is not in a state that allows the action.
+    public static let runNotActive: Self = "run_not_active"
+}
+
+/// Starts, executes, resumes and finishes workflow runs; durable through its journal.
+///
+/// Executions run in the task group of ``run()`` (a `Service`); runs left `running` by a stopped process are
+/// taken over once their lease expires and resume from their last committed step.
+public final class RunEngine: Sendable {
+    /// Tunables of the engine.
+    public struct Options: Sendable {
+        /// How long a process's claim on a running run lasts without renewal.
+        public var lease: Duration = .seconds(30)
+        /// How often leases are renewed, orphans claimed, approvals expired and schedules checked.
+        public var tick: Duration = .seconds(1)
+        /// How many runs execute at once.
+        public var maxConcurrentRuns = 512
+        /// How deep subworkflows may nest.
+        public var maxDepth = 8
+        /// Creates the defaults.
+        public init() {}
+    }
+
+    enum Job: Sendable {
+        case fresh(Run, CompiledWorkflow)
+        case resume(ID<Run>)
+    }
+
+    let store: any Store
+    let connections: ConnectionService
+    let ids: any IDGenerator
+    let clock: any WallClock
+    let journal: any RunJournal
+    let logger: Logger
+    let options: Options
+    /// This process's identity in run leases.
+    public let owner: String
+    let jobs: AsyncStream<Job>
+    let enqueue: AsyncStream<Job>.Continuation
+    let compiled = Mutex<[String: CompiledWorkflow]>([:])
+    let cancelled = Mutex<Set<ID<Run>>>([])
+    let responses = Mutex<[ID<Run>: Promise<RunResponse?>]>([:])
+
+    /// Creates an engine; `journal` decides durability (``GroupCommitJournal`` or ``MemoryJournal``).
+    public init(store: any Store, connections: ConnectionService, ids: any IDGenerator, clock: any WallClock,
+                journal: any RunJournal, logger: Logger, options: Options = Options()) {
+        self.store = store; self.connections = connections; self.ids = ids; self.clock = clock
+        self.journal = journal; self.logger = logger; self.options = options
+        self.owner = "eng_" + Base32.encode(ids.randomBytes(10))
+        (jobs, enqueue) = AsyncStream.makeStream(of: Job.self)
+    }
+
+    /// What starts a run.
+    public struct StartRequest: Sendable {
+        /// The workspace.
+        public var workspace: ID<Workspace>
+        /// The workflow (its current version runs).
+        public var workflow: ID<Workflow>
+        /// The trigger payload.
+        public var input: JSONValue
+        /// `manual`, `webhook` or `schedule`.
+        public var trigger: String
+        /// Who started it.
+        public var user: ID<User>?
+
+        /// Creates a request.
+        public init(workspace: ID<Workspace>, workflow: ID<Workflow>, input: JSONValue, trigger: String, user: ID<User>?) {
+            self.workspace = workspace; self.workflow = workflow; self.input = input; self.trigger = trigger; self.user = user
+        }
+    }
+
+    /// Records a new run (durably, with its trigger step) and queues it; with `wait`, awaits its response up to that long.
+    /// `extra` writes commit with the run (e.g. the access record of a webhook's signing secret).
+    public func start(_ request: StartRequest, wait: Duration? = nil, extra: [JournalWrite] = []) async throws -> (run: Run, response: RunResponse?) {
+        let (workflow, version) = try await store.read { tx -> (Workflow, WorkflowVersion) in
+            guard let w = try await tx.workflow(request.workflow, in: request.workspace),
+                  let v = try await tx.workflowVersion(of: w.id, w.currentVersion) else { throw SpojkaError.notFound("Workflow") }
+            return (w, v)
+        }
+        if !workflow.enabled && request.trigger != "manual" {
+            throw SpojkaError(.workflowDisabled, "Workflow \(workflow.id) is disabled")
+        }
+        let graph = try compile(version)
+        let now = clock.now()
+        var run = Run(id: ids.make(), workspaceID: request.workspace, workflowID: workflow.id, version: version.version, status: .running,
+                      trigger: request.trigger, input: request.input, startedBy: request.user, createdAt: now)
+        run.deadline = graph.timeout.map { now.addingTimeInterval(Self.seconds($0)) }
+        run.lease = (owner, now.addingTimeInterval(Self.seconds(options.lease)))
+        let promise = wait.map { _ in Promise<RunResponse?>() }
+        if let promise { responses.withLock { $0[run.id] = promise } }
+        try await journal.write([.insertRun(run), .step(triggerStep(run, graph))] + extra)
+        enqueue.yield(.fresh(run, graph))
+        guard let wait, let promise else { return (run, nil) }
+        defer { _ = responses.withLock { $0.removeValue(forKey: run.id) } }
+        let response = await withTaskGroup(of: RunResponse??.self) { group in
+            group.addTask { await promise.value }
+            group.addTask { try? await Task.sleep(for: wait); promise.fulfil(nil); return nil }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? nil
+        }
+        return (run, response)
+    }
+
+    func triggerStep(_ run: Run, _ graph: CompiledWorkflow) -> RunStep {
+        RunStep(runID: run.id, key: graph.trigger, sequence: 0, nodeID: graph.trigger, type: "trigger", status: .completed,
+                startedAt: run.createdAt, finishedAt: run.createdAt, output: run.input)
+    }
+
+    /// The compiled graph of a workflow version (cached: versions never change).
+    func compile(_ version: WorkflowVersion) throws -> CompiledWorkflow {
+        let key = "\(version.workflowID.rawValue)@\(version.version)"
+        if let hit = compiled.withLock({ $0[key] }) { return hit }
+        let graph = try CompiledWorkflow(version.definition)
+        compiled.withLock { $0[key] = graph }
+        return graph
+    }
+
+    static func seconds(_ d: Duration) -> TimeInterval {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    /// Cancels a running or waiting run.
+    public func cancel(_ id: ID<Run>, in workspace: ID<Workspace>, by user: ID<User>) async throws -> Run {
+        let now = clock.now()
+        let run = try await store.transaction { tx -> Run in
+            guard try await tx.run(id, in: workspace) != nil else { throw SpojkaError.notFound("Run") }
+            let error: JSONValue = ["code": "cancelled", "message": .string("cancelled by \(user.rawValue)")]
+            guard try await tx.transitionRun(id, from: [.running, .waiting], to: .cancelled, error: error, at: now) else {
+                throw SpojkaError(.runNotActive, "Run \(id) has already ended")
+            }
+            try await tx.appendAudit(AuditEvent(id: ids.make(), workspaceID: workspace, at: now, actor: user.rawValue, action: "run.cancelled",
+                                                target: id.rawValue))
+            return try await tx.run(id, in: workspace)!
+        }
+        cancelled.withLock { _ = $0.insert(id) }
+        return run
+    }
+}
