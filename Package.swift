@@ -93,7 +93,9 @@ let package = Package(
             "SpojkaOutbound", "SpojkaConnectorKit", "SpojkaConnectors", "SpojkaCore", "SpojkaTestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
-        .testTarget(name: "SpojkaServerTests", dependencies: ["SpojkaServer", "SpojkaTestSupport"]),
+        .testTarget(name: "SpojkaServerTests", dependencies: [
+            "SpojkaServer", "SpojkaTestSupport", "SpojkaCore", .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )
