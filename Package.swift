@@ -77,6 +77,8 @@ let package = Package(
         .target(name: "SpojkaTestSupport", dependencies: [
             "SpojkaCore", "SpojkaStore", "SpojkaSecrets", "SpojkaServer",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "SpojkaCoreTests", dependencies: ["SpojkaCore"]),
         .testTarget(name: "SpojkaEngineTests", dependencies: ["SpojkaEngine", "SpojkaCore"]),
@@ -85,8 +87,9 @@ let package = Package(
         .testTarget(name: "SpojkaConnectorKitTests", dependencies: ["SpojkaConnectorKit", "SpojkaCore"]),
         .testTarget(name: "SpojkaConnectorsTests", dependencies: ["SpojkaConnectors", "SpojkaConnectorKit", "SpojkaCore"]),
         .testTarget(name: "SpojkaAPITests", dependencies: [
-            "SpojkaAPI", "SpojkaServer", "SpojkaTestSupport", "SpojkaCore", "SpojkaConnectorKit",
+            "SpojkaAPI", "SpojkaServer", "SpojkaTestSupport", "SpojkaCore", "SpojkaConnectorKit", "SpojkaSecrets",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "SpojkaOutboundTests", dependencies: [

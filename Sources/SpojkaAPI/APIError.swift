@@ -35,7 +35,10 @@ extension SpojkaError {
         case .rateLimited: .tooManyRequests
         case .connectionNotFound: .notFound
         case .verificationFailed, .invalidWorkflow: .unprocessableContent
-        case .connectionInUse, .runNotActive, .workflowDisabled: .conflict
+        case .connectionInUse, .runNotActive, .workflowDisabled, .oauthAppInUse: .conflict
+        case .oauthNotSupported, .oauthAppInvalid: .unprocessableContent
+        case .oauthGrantInvalid: HTTPResponse.Status(code: 424, reasonPhrase: "Failed Dependency")
+        case .oauthUnavailable: .badGateway
         case .invalidSignature: .unauthorized
         case .utilityConnector: .badRequest
         case "invalid_arguments", "blocked_destination": .unprocessableContent

@@ -55,19 +55,35 @@ struct CredentialAccessDTO: Encodable {
 }
 
 struct CreateConnectionInput: APIInput {
-    static let fields: Set<String> = ["connector", "name", "credentials", "settings", "serviceUrl", "environment"]
+    static let fields: Set<String> = ["connector", "name", "credentials", "settings", "serviceUrl", "environment", "oauthApp", "grant"]
     let connector: String
     let name: String
-    let credentials: [String: String]
+    let credentials: [String: String]?
     let settings: JSONValue?
     let serviceUrl: String?
     let environment: Connection.Environment?
+    /// An OAuth app of the workspace: the connection is authorised through the provider instead of given credentials.
+    let oauthApp: String?
+    /// `authorization_code` (default) or `client_credentials`, with `oauthApp`.
+    let grant: String?
 
     func problems() -> [(path: String, message: String)] {
         var out = Rules.text(name, "name")
         if let settings, settings.objectValue == nil { out.append(("settings", "must be an object")) }
+        switch (credentials, oauthApp) {
+        case (nil, nil): out.append(("credentials", "is required (or oauthApp for an OAuth connection)"))
+        case (.some, .some): out.append(("oauthApp", "an OAuth connection takes no credentials"))
+        case (nil, .some(let app)) where ID<OAuthApp>(validating: app) == nil: out.append(("oauthApp", "must be an OAuth app ID (oapp_…)"))
+        default: break
+        }
+        if let grant, !["authorization_code", "client_credentials"].contains(grant) { out.append(("grant", "must be authorization_code or client_credentials")) }
         return out
     }
+}
+
+struct AuthorizeInput: APIInput {
+    static let fields: Set<String> = ["allowAccountChange"]
+    let allowAccountChange: Bool?
 }
 
 struct PatchConnectionInput: APIInput {

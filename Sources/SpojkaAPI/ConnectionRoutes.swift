@@ -19,6 +19,8 @@ struct ConnectionRoutes {
         r.add(.delete, Self.base + "/{id}", "Delete a connection (409 while used, unless ?force=true)", success: 204, query: ["force"], handler: delete)
         r.add(.put, Self.base + "/{id}/credentials", "Rotate credentials in place (verified before the swap)", body: RotateInput.self, handler: rotate)
         r.add(.post, Self.base + "/{id}/verify", "Run verification now", handler: verify)
+        r.add(.post, Self.base + "/{id}/authorize", "Reconnect an OAuth connection in place: a new authorization URL (same ID)",
+              body: AuthorizeInput.self, handler: authorize)
         r.add(.get, Self.base + "/{id}/usage", "Workflows that reference the connection", handler: usage)
         r.add(.get, Self.base + "/{id}/events", "Status and change timeline", handler: events)
         r.add(.get, Self.base + "/{id}/access-log", "Every decryption of the credentials (admin, owner)", handler: accessLog)
@@ -71,11 +73,32 @@ struct ConnectionRoutes {
     @Sendable func create(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
         let (principal, workspace, _) = try await services.access(context, minimum: .member)
         let input = try await services.body.decode(CreateConnectionInput.self, from: request)
-        let new = NewConnection(connector: input.connector, name: input.name, credentials: input.credentials.mapValues(Secret.init),
+        if let app = input.oauthApp {
+            let started = try await connections.connectOAuth(NewOAuthConnection(
+                connector: input.connector, name: input.name, app: ID(rawValue: app), settings: input.settings ?? .object([:]),
+                environment: input.environment ?? .production, grantType: input.grant ?? "authorization_code"), in: workspace.id, by: principal.user.id)
+            return try Reply.json(try await json(started), status: .created)
+        }
+        let new = NewConnection(connector: input.connector, name: input.name, credentials: (input.credentials ?? [:]).mapValues(Secret.init),
                                 settings: input.settings ?? .object([:]), serviceURL: input.serviceUrl, environment: input.environment ?? .production)
         let verify = request.query("verify") != "false"
         let created = try await connections.create(new, in: workspace.id, by: principal.user.id, verify: verify)
         return try Reply.json(try await dto(created), status: .created)
+    }
+
+    /// `{connection, authorizationUrl}` of an OAuth connection being authorised.
+    func json(_ start: OAuthStart) async throws -> JSONValue {
+        let dto = try await dto(start.connection)
+        let json = try JSONDecoder().decode(JSONValue.self, from: try APIJSON.encoder.encode(dto))
+        return ["connection": json, "authorizationUrl": start.authorizationURL.map { .string($0) } ?? .null]
+    }
+
+    @Sendable func authorize(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
+        let (principal, workspace, connection) = try await managed(context)
+        let input = try await services.body.decode(AuthorizeInput.self, from: request)
+        let start = try await connections.reauthorize(connection.id, in: workspace.id, by: principal.user.id,
+                                                      allowAccountChange: input.allowAccountChange ?? false)
+        return try Reply.json(try await json(start))
     }
 
     @Sendable func read(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {

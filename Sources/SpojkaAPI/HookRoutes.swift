@@ -49,10 +49,11 @@ struct HookRoutes {
                                                             uniquingKeysWith: { a, _ in a }))]
         let sync = trigger["mode"]?.stringValue == "sync"
         let wait = sync ? Duration.milliseconds(Int64((trigger["timeoutSeconds"]?.doubleValue ?? 30) * 1000)) : nil
-        let (run, response) = try await services.engine.start(
+        let outcome = try await services.engine.start(
             RunEngine.StartRequest(workspace: target.workspace, workflow: target.workflow, input: input, trigger: "webhook", user: nil),
             wait: wait, extra: [.custom(record)])
-        guard let response else {
+        let run = outcome.run
+        guard let response = outcome.response else {
             return try Reply.json(["runId": .string(run.id.rawValue)] as JSONValue, status: .accepted)
         }
         var reply = try Reply.json(response.body, status: HTTPResponse.Status(code: response.status))

@@ -24,7 +24,7 @@ struct MemberRoutes {
               body: AddMemberInput.self, success: 201, handler: add)
         r.add(.patch, "/api/v1/workspaces/{ws}/members/{userId}", "Change a member's role (admin, owner)",
               body: ChangeRoleInput.self, handler: change)
-        r.add(.delete, "/api/v1/workspaces/{ws}/members/{userId}", "Remove a member (admin, owner, or yourself)",
+        r.add(.delete, "/api/v1/workspaces/{ws}/members/{userId}", "Remove a member (admin, owner, or yourself); lists the OAuth connections they authorised",
               success: 204, handler: remove)
     }
 
@@ -104,7 +104,7 @@ struct MemberRoutes {
         let target = try context.id("userId", User.self, what: "Member")
         let isSelf = target == principal.user.id
         let services = self.services
-        try await services.store.transaction { tx in
+        let flagged = try await services.store.transaction { tx -> [ID<Connection>] in
             let callerRole = try await Self.lockedRole(tx, workspace.id, principal.user.id)
             guard isSelf || callerRole >= .admin else { throw SpojkaError(.forbidden, "Only admins and owners can remove members") }
             guard let membership = try await tx.membership(workspace.id, target) else { throw SpojkaError.notFound("Member") }
@@ -117,8 +117,11 @@ struct MemberRoutes {
             _ = try await tx.deleteMembership(workspace.id, target)
             try await services.audit(tx, workspace.id, actor: principal.user.id.rawValue, "member.removed", target: target.rawValue,
                                      details: ["role": .string(membership.role.rawValue)])
+            return try await services.connections.flagAuthorizerLeft(target, in: workspace.id, actor: principal.user.id.rawValue, tx)
         }
-        return Reply.noContent()
+        // OAuth connections the member authorised keep working, but an admin should reconnect them under an account that stays.
+        guard !flagged.isEmpty else { return Reply.noContent() }
+        return try Reply.json(["flaggedConnections": .array(flagged.map { .string($0.rawValue) })] as JSONValue)
     }
 
     /// Locks the workspace and re-reads the caller's role, so concurrent changes see each other.

@@ -64,17 +64,16 @@ struct RunRoutes {
         let id = try context.id("id", Workflow.self, what: "Workflow")
         let body = try await services.body.decode(StartRunInput.self, from: request)
         let wait = body.wait == true ? Duration.milliseconds(Int64((body.timeoutSeconds ?? 30) * 1000)) : nil
-        let (run, response) = try await services.engine.start(
+        let outcome = try await services.engine.start(
             RunEngine.StartRequest(workspace: workspace.id, workflow: id, input: body.input ?? .object([:]), trigger: "manual", user: principal.user.id),
             wait: wait)
+        let run = outcome.run
         guard wait != nil else { return try Reply.json(["runId": .string(run.id.rawValue), "status": "running"] as JSONValue, status: .accepted) }
-        let current = try await services.store.read { try await $0.run(run.id) } ?? run
-        let status: HTTPResponse.Status = current.status.isFinal ? .ok : .accepted
-        var json = Self.json(current)
-        if let response, current.status == .completed {
+        var json = Self.json(run)
+        if let response = outcome.response, run.status == .completed {
             json = json.merging(["response": ["status": .int(response.status), "body": response.body]])
         }
-        return try Reply.json(json, status: status)
+        return try Reply.json(json, status: run.status.isFinal ? .ok : .accepted)
     }
 
     @Sendable func list(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {

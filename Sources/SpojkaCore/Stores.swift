@@ -106,7 +106,7 @@ public protocol KeyStore: Sendable {
 }
 
 /// All stores, bound to one transaction.
-public protocol StoreTransaction: UserStore, WorkspaceStore, TokenStore, AuditStore, KeyStore, ConnectionStore, WorkflowStore, RunStore {}
+public protocol StoreTransaction: UserStore, WorkspaceStore, TokenStore, AuditStore, KeyStore, ConnectionStore, WorkflowStore, RunStore, OAuthStore {}
 
 /// The database: runs units of work atomically.
 public protocol Store: Sendable {

@@ -16,12 +16,55 @@ extension ConnectionService {
     public func callToolDeferred(_ tool: String, arguments: JSONValue, connection id: ID<Connection>, in workspace: ID<Workspace>,
                                  connector expected: String?, by actor: String) async throws
         -> (Result<JSONValue, ToolError>, @Sendable (any StoreTransaction) async throws -> Void) {
-        let connection = try await get(id, in: workspace)
+        // One read for the connection and its OAuth grant (most connections have none).
+        let (found, grant) = try await store.read { tx in (try await tx.connection(id, in: workspace), try await tx.oauthGrant(of: id)) }
+        guard let connection = found, connection.deletedAt == nil else {
+            throw SpojkaError(.connectionNotFound, "Connection \(id) not found", details: ["connection": .string(id.rawValue)])
+        }
         if let expected, expected != connection.connector {
             throw SpojkaError.validation([("connection", "connection \(id) belongs to connector \(connection.connector), not \(expected)")])
         }
         let manifest = try manifest(connection.connector)
         guard manifest.tool(tool) != nil else { throw SpojkaError.validation([("tool", "connector \(manifest.key) has no tool \(tool)")]) }
+        if let grant, grant.tokenVersion > 0, needsRefresh(grant, stale: nil, margin: 30) {
+            // Expired or about to: refresh first (single-flight); a failure shows up as the call's own 401.
+            try? await refresh(id, in: workspace, stale: grant.tokenVersion, actor: actor)
+        }
+        let used = grant == nil ? nil : try await store.read { try await $0.oauthGrant(of: id) }?.tokenVersion
+        let current = used == grant?.tokenVersion ? connection : try await get(id, in: workspace)
+        var (outcome, records) = try await attempt(tool, arguments: arguments, connection: current, manifest: manifest, actor: actor)
+        if case .failure(let error) = outcome, error.code == .authRejected, let used {
+            // A 401 on an OAuth token: refresh once and retry once.
+            do {
+                try await refresh(id, in: workspace, stale: used, actor: actor)
+                let first = records
+                let current = try await get(id, in: workspace)
+                let (retried, second) = try await attempt(tool, arguments: arguments, connection: current, manifest: manifest, actor: actor)
+                outcome = retried
+                records = { tx in try await first(tx); try await second(tx) }
+            } catch let refreshError as SpojkaError {
+                // The call's status record must keep the refresh's reason (e.g. the provider's invalid_grant).
+                let message = "\(error.message); the token could not be refreshed: \(refreshError.message)"
+                let failure = ToolError(.authRejected, message, details: error.details)
+                outcome = .failure(failure)
+                records = try await recordOnly(failure, connection: connection, actor: actor, tool: tool, previous: records)
+            }
+        }
+        return (outcome, records)
+    }
+
+    /// The writes of a first attempt whose outcome was replaced: its access record plus the final outcome's status.
+    private func recordOnly(_ failure: ToolError, connection: Connection, actor: String, tool: String,
+                            previous: @escaping @Sendable (any StoreTransaction) async throws -> Void) async throws
+        -> @Sendable (any StoreTransaction) async throws -> Void {
+        let status = recordWrites(.failure(failure), access: nil, connection: connection.id, workspace: connection.workspaceID, actor: actor)
+        return { tx in try await previous(tx); try await status(tx) }
+    }
+
+    /// One decrypt-and-call; the writes record the access and the outcome.
+    private func attempt(_ tool: String, arguments: JSONValue, connection: Connection, manifest: ConnectorManifest, actor: String) async throws
+        -> (Result<JSONValue, ToolError>, @Sendable (any StoreTransaction) async throws -> Void) {
+        let (id, workspace) = (connection.id, connection.workspaceID)
         let (credentials, access) = try await decrypt(connection, actor: actor, purpose: "tool_call", tool: tool)
         let scrub = Scrubber(Array(credentials.values))
         let outcome: Result<JSONValue, ToolError>
@@ -46,7 +89,7 @@ extension ConnectionService {
 
     /// The writes recording a call's decryption, status and `lastUsedAt`;
     /// invalid arguments say nothing about the connection's health.
-    func recordWrites(_ outcome: Result<JSONValue, ToolError>, access: CredentialAccess, connection id: ID<Connection>,
+    func recordWrites(_ outcome: Result<JSONValue, ToolError>, access: CredentialAccess?, connection id: ID<Connection>,
                       workspace: ID<Workspace>, actor: String) -> @Sendable (any StoreTransaction) async throws -> Void {
         let verification: Verification?
         switch outcome {
@@ -58,7 +101,7 @@ extension ConnectionService {
         }
         let now = clock.now()
         return { tx in
-            try await tx.appendCredentialAccess(access)
+            if let access { try await tx.appendCredentialAccess(access) }
             guard var connection = try await tx.connection(id, in: workspace), connection.deletedAt == nil else { return }
             connection.lastUsedAt = now
             if let verification { try await record(verification, on: &connection, actor: actor, verified: false, in: tx) }

@@ -61,10 +61,14 @@ public struct ConnectionService: Sendable {
     let runtime: ToolRuntime
     let ids: any IDGenerator
     let clock: any WallClock
+    let oauth: OAuthSupport
 
     /// Creates the service.
-    public init(store: any Store, keyRing: KeyRing, catalog: Catalog, runtime: ToolRuntime, ids: any IDGenerator, clock: any WallClock) {
+    public init(store: any Store, keyRing: KeyRing, catalog: Catalog, runtime: ToolRuntime, ids: any IDGenerator, clock: any WallClock,
+                oauth: OAuthOptions = OAuthOptions()) {
         self.store = store; self.keyRing = keyRing; self.catalog = catalog; self.runtime = runtime; self.ids = ids; self.clock = clock
+        self.oauth = OAuthSupport(options: oauth, client: OAuthClient(transport: runtime.httpTransport),
+                                  owner: "oauth_" + Base32.encode(ids.randomBytes(10)))
     }
 
     /// The connector of a connection-capable key, or a validation error naming `connector`.

@@ -50,10 +50,15 @@ public func buildApplication(config: ServerConfig, logger: Logger, dependencies:
     var engineOptions = RunEngine.Options()
     engineOptions.lease = .milliseconds(Int64(config.runLeaseSeconds * 1000))
     engineOptions.tick = .milliseconds(Int64(config.engineTickSeconds * 1000))
+    var oauth = OAuthOptions()
+    oauth.publicURL = config.resolvedPublicURL
+    oauth.refreshMargin = config.oauthRefreshMargin
+    oauth.refreshTick = .milliseconds(Int64(config.oauthRefreshTick * 1000))
+    oauth.returnURL = config.oauthReturnURL
     let services = APIServices(store: store, keyRing: keyRing, ids: dependencies.ids, clock: dependencies.clock,
                                passwords: PasswordHasher(logN: config.passwordCost),
                                publicURL: config.resolvedPublicURL, bodyLimit: config.bodyLimit, catalog: catalog, runtime: runtime,
-                               logger: logger, engineOptions: engineOptions)
+                               logger: logger, engineOptions: engineOptions, durable: config.durableRuns, oauth: oauth)
     let built = SpojkaAPI.buildRouter(services: services, metrics: metrics,
                                       metricsText: { registry.emitToString() })
     var app = Application(
@@ -63,7 +68,8 @@ public func buildApplication(config: ServerConfig, logger: Logger, dependencies:
         logger: logger)
     if let postgres = driver as? PostgresDriver { app.addServices(postgres) }
     // Services stop in reverse order: the engine first, then the transport and the database.
-    app.addServices(DriverCloser(driver: driver), TransportCloser(transport: transport), services.engine)
+    app.addServices(DriverCloser(driver: driver), TransportCloser(transport: transport), services.engine,
+                    OAuthRefresher(connections: services.connections))
     return app
 }
 

@@ -28,6 +28,15 @@ public struct ServerConfig: Sendable {
     /// How long a server's claim on a running run lasts without renewal (`SPOJKA_RUN_LEASE_SECONDS`, default 30);
     /// a crashed server's runs resume elsewhere (or after a restart) once it expires.
     public var runLeaseSeconds = 30.0
+    /// Whether every step commits before its successor starts (`SPOJKA_RUN_JOURNAL=durable`, the default); `memory`
+    /// keeps runs in memory only (benchmarks and throwaway instances: a crash loses running runs).
+    public var durableRuns = true
+    /// OAuth access tokens expiring within this many seconds are refreshed ahead of time (`SPOJKA_OAUTH_REFRESH_MARGIN_SECONDS`, default 300).
+    public var oauthRefreshMargin = 300.0
+    /// How often the OAuth refresher runs (`SPOJKA_OAUTH_REFRESH_TICK_SECONDS`, default 30).
+    public var oauthRefreshTick = 30.0
+    /// Where the OAuth callback page links back to (`SPOJKA_OAUTH_RETURN_URL`, e.g. the UI), if anywhere.
+    public var oauthReturnURL: String?
     /// How often the engine renews leases, resumes orphaned runs, expires approvals and fires schedules
     /// (`SPOJKA_ENGINE_TICK_SECONDS`, default 1).
     public var engineTickSeconds = 1.0
@@ -52,6 +61,13 @@ public struct ServerConfig: Sendable {
         if let tick = env["SPOJKA_ENGINE_TICK_SECONDS"] {
             guard let value = Double(tick), value >= 0.05, value <= 60 else { throw ConfigError("SPOJKA_ENGINE_TICK_SECONDS must be a number from 0.05 to 60") }
             config.engineTickSeconds = value
+        }
+        if let margin = env["SPOJKA_OAUTH_REFRESH_MARGIN_SECONDS"] { config.oauthRefreshMargin = Double(try int(margin, "SPOJKA_OAUTH_REFRESH_MARGIN_SECONDS", 0...86400)) }
+        if let tick = env["SPOJKA_OAUTH_REFRESH_TICK_SECONDS"] { config.oauthRefreshTick = Double(try int(tick, "SPOJKA_OAUTH_REFRESH_TICK_SECONDS", 1...3600)) }
+        if let url = env["SPOJKA_OAUTH_RETURN_URL"], !url.isEmpty { config.oauthReturnURL = url }
+        if let journal = env["SPOJKA_RUN_JOURNAL"] {
+            guard ["durable", "memory"].contains(journal) else { throw ConfigError("SPOJKA_RUN_JOURNAL must be durable or memory") }
+            config.durableRuns = journal == "durable"
         }
         if let level = env["SPOJKA_LOG_LEVEL"] {
             guard let parsed = Logger.Level(rawValue: level) else { throw ConfigError("SPOJKA_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical") }

@@ -137,6 +137,28 @@ public enum Migrations {
               enabled BIGINT NOT NULL, last_slot BIGINT NOT NULL)
             """,
         ]),
+        Migration(name: "0005_oauth", statements: [
+            """
+            CREATE TABLE oauth_apps (id TEXT PRIMARY KEY,
+              workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+              connector TEXT NOT NULL, name TEXT NOT NULL, client_id TEXT NOT NULL, client_secret TEXT NOT NULL, scopes TEXT NOT NULL,
+              authorization_url TEXT, token_url TEXT, userinfo_url TEXT, extra_params TEXT NOT NULL,
+              created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE oauth_states (hash TEXT PRIMARY KEY,
+              workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+              connection_id TEXT NOT NULL, user_id TEXT NOT NULL, app_id TEXT NOT NULL, verifier TEXT NOT NULL,
+              allow_account_change BIGINT NOT NULL, expires_at BIGINT NOT NULL, used_at BIGINT)
+            """,
+            """
+            CREATE TABLE oauth_grants (connection_id TEXT PRIMARY KEY REFERENCES connections(id) ON DELETE CASCADE,
+              workspace_id TEXT NOT NULL, app_id TEXT NOT NULL, grant_type TEXT NOT NULL, expires_at BIGINT,
+              token_version BIGINT NOT NULL, authorizer_id TEXT, refresh_failures BIGINT NOT NULL)
+            """,
+            "CREATE INDEX oauth_grants_expiry ON oauth_grants(expires_at)",
+            "CREATE TABLE oauth_refresh_leases (connection_id TEXT PRIMARY KEY, owner TEXT NOT NULL, until_at BIGINT NOT NULL)",
+        ]),
     ]
 }
 

@@ -118,12 +118,12 @@ public struct TestApp: Sendable {
         return try await driver.shuttingDown { try await body(SQLStore(driver: $0)) }
     }
 
-    /// Builds the app, serves it on loopback, and runs `body` with its base URL and a client.
-    public func runLive<T: Sendable>(_ body: @Sendable (String, TestAPI) async throws -> T) async throws -> T {
+    /// Builds the app, serves it on loopback (`port` 0: any free one), and runs `body` with its base URL and a client.
+    public func runLive<T: Sendable>(port: Int = 0, _ body: @Sendable (String, TestAPI) async throws -> T) async throws -> T {
         var dependencies = Dependencies()
         dependencies.clock = clock
         var live = config
-        live.port = 0
+        live.port = port
         let app = try await buildApplication(config: live, logger: logs.logger(level: config.logLevel), dependencies: dependencies)
         let transcript = LogCapture()
         // A throwing test would cancel the services instead of shutting them down: carry the error out instead.

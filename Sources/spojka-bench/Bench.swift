@@ -16,13 +16,24 @@ import SpojkaServer
 struct Bench {
     static func main() async throws {
         let binary = CommandLine.arguments.dropFirst().first
+        let only = ProcessInfo.processInfo.environment["SPOJKA_BENCH_ONLY"]
         var rows: [(String, String)] = []
-        rows += try sealOpen()
-        rows += try schemaValidation()
-        rows += try await toolCallOverhead()
-        rows += try await connections()
-        if let binary { rows += try await coldStart(binary: binary) }
-        rows += try await authenticatedLoad()
+        if only == nil || only == "core" {
+            rows += try sealOpen()
+            rows += try schemaValidation()
+            rows += try await toolCallOverhead()
+            rows += try await connections()
+            if let binary { rows += try await coldStart(binary: binary) }
+            rows += try await authenticatedLoad()
+        }
+        if only == nil || only == "workflows" {
+            var figures: [String: JSONValue] = [:]
+            rows += try await workflows(durable: false, json: &figures)
+            rows += try await workflows(durable: true, json: &figures)
+            if let path = ProcessInfo.processInfo.environment["SPOJKA_BENCH_JSON"] {
+                try JSONEncoder().encode(JSONValue.object(figures)).write(to: URL(fileURLWithPath: path))
+            }
+        }
         print("| benchmark | result |")
         print("|---|---|")
         for (name, value) in rows { print("| \(name) | \(value) |") }

@@ -90,6 +90,8 @@ public struct OAuth2Spec: Codable, Sendable, Hashable {
     public var pkce: Bool?
     /// Grants supported: `authorization_code`, `client_credentials`.
     public var grants: [String]?
+    /// The credential field the access token is stored in (default `accessToken`), so `apply` can place it.
+    public var accessTokenField: String?
 }
 
 /// How a connector proves a credential works and where the upstream account identity is.

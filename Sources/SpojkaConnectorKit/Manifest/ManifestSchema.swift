@@ -55,7 +55,8 @@ public enum ManifestSchema {
             "oauth2": {"type": "object", "additionalProperties": false, "properties": {
               "authorizationUrl": {"type": "string"}, "tokenUrl": {"type": "string"}, "userinfoUrl": {"type": "string"},
               "scopes": {"type": "array", "items": {"type": "string"}}, "pkce": {"type": "boolean"},
-              "grants": {"type": "array", "items": {"enum": ["authorization_code", "client_credentials"]}}
+              "grants": {"type": "array", "items": {"enum": ["authorization_code", "client_credentials"]}},
+              "accessTokenField": {"type": "string", "pattern": "^[a-zA-Z][a-zA-Z0-9]*$"}
             }}
           },
           "if": {"properties": {"type": {"enum": ["api_key", "basic", "webhook"]}}},

@@ -68,6 +68,9 @@ public struct ToolRuntime: Sendable {
         self.sleep = sleep
     }
 
+    /// The transport tools send through (with its destination policy), for other outbound calls such as OAuth token requests.
+    public var httpTransport: any HTTPTransport { transport }
+
     /// Calls the tool and returns its schema-valid output.
     public func call(_ call: ToolCall) async throws -> JSONValue {
         guard let tool = call.connector.tool(call.tool) else {

@@ -48,7 +48,8 @@ extension RunEngine {
             let error: JSONValue = ["code": "run_timeout", "message": "the run exceeded the workflow's timeout"]
             return (try? await finish(&run, .timedOut, output: nil, error: error, response: nil)) ?? run
         } catch is RunCancelled {
-            respond(run, nil)
+            run.status = .cancelled
+            respond(run, summary(run))
             return run
         } catch is CancellationError {
             // Shutting down: the run stays `running` and resumes in the next process.
@@ -99,7 +100,7 @@ extension RunEngine {
     }
 
     func respond(_ run: Run, _ response: RunResponse?) {
-        responses.withLock { $0[run.id] }?.fulfil(response)
+        responses.withLock { $0[run.id] }?.fulfil(Outcome(run: run, response: response))
     }
 
     /// Moves a waiting run back to running under this process's lease and queues it.

@@ -48,7 +48,15 @@ public final class RunEngine: Sendable {
     let enqueue: AsyncStream<Job>.Continuation
     let compiled = Mutex<[String: CompiledWorkflow]>([:])
     let cancelled = Mutex<Set<ID<Run>>>([])
-    let responses = Mutex<[ID<Run>: Promise<RunResponse?>]>([:])
+    let responses = Mutex<[ID<Run>: Promise<Outcome?>]>([:])
+
+    /// A run's state when it ended, paused or answered, with the answer for a synchronous caller.
+    public struct Outcome: Sendable {
+        /// The run as it is now.
+        public var run: Run
+        /// The response node's answer, or a summary of how the run ended; `nil` while it waits.
+        public var response: RunResponse?
+    }
 
     /// Creates an engine; `journal` decides durability (``GroupCommitJournal`` or ``MemoryJournal``).
     public init(store: any Store, connections: ConnectionService, ids: any IDGenerator, clock: any WallClock,
@@ -78,9 +86,9 @@ public final class RunEngine: Sendable {
         }
     }
 
-    /// Records a new run (durably, with its trigger step) and queues it; with `wait`, awaits its response up to that long.
-    /// `extra` writes commit with the run (e.g. the access record of a webhook's signing secret).
-    public func start(_ request: StartRequest, wait: Duration? = nil, extra: [JournalWrite] = []) async throws -> (run: Run, response: RunResponse?) {
+    /// Records a new run (durably, with its trigger step) and queues it; with `wait`, awaits its end, pause or response up
+    /// to that long. `extra` writes commit with the run (e.g. the access record of a webhook's signing secret).
+    public func start(_ request: StartRequest, wait: Duration? = nil, extra: [JournalWrite] = []) async throws -> Outcome {
         let (workflow, version) = try await store.read { tx -> (Workflow, WorkflowVersion) in
             guard let w = try await tx.workflow(request.workflow, in: request.workspace),
                   let v = try await tx.workflowVersion(of: w.id, w.currentVersion) else { throw SpojkaError.notFound("Workflow") }
@@ -95,20 +103,20 @@ public final class RunEngine: Sendable {
                       trigger: request.trigger, input: request.input, startedBy: request.user, createdAt: now)
         run.deadline = graph.timeout.map { now.addingTimeInterval(Self.seconds($0)) }
         run.lease = (owner, now.addingTimeInterval(Self.seconds(options.lease)))
-        let promise = wait.map { _ in Promise<RunResponse?>() }
+        let promise = wait.map { _ in Promise<Outcome?>() }
         if let promise { responses.withLock { $0[run.id] = promise } }
         try await journal.write([.insertRun(run), .step(triggerStep(run, graph))] + extra)
         enqueue.yield(.fresh(run, graph))
-        guard let wait, let promise else { return (run, nil) }
+        guard let wait, let promise else { return Outcome(run: run, response: nil) }
         defer { _ = responses.withLock { $0.removeValue(forKey: run.id) } }
-        let response = await withTaskGroup(of: RunResponse??.self) { group in
+        let outcome = await withTaskGroup(of: Outcome??.self) { group in
             group.addTask { await promise.value }
             group.addTask { try? await Task.sleep(for: wait); promise.fulfil(nil); return nil }
             let first = await group.next() ?? nil
             group.cancelAll()
             return first ?? nil
         }
-        return (run, response)
+        return outcome ?? Outcome(run: run, response: nil)
     }
 
     func triggerStep(_ run: Run, _ graph: CompiledWorkflow) -> RunStep {

@@ -1,0 +1,78 @@
+import AsyncHTTPClient
+import Foundation
+import Synchronization
+import Hummingbird
+import NIOCore
+import SpojkaConnectorKit
+import SpojkaCore
+import SpojkaServer
+import SpojkaTestSupport
+
+/// The workflow workloads: W1 (webhook → transform → connector call with an injected credential → response),
+/// per-step overhead, W2 (forEach over 1,000 items), W3 (100 parallel branches calling the replica).
+extension Bench {
+    static let benchToken = "sk_test_bench"
+
+    /// The loopback service W1 and W3 call: `POST /v1/echo` with `Authorization: Bearer sk_test_bench`.
+    static func echoRouter(_ calls: EchoCounter) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.post("/v1/echo") { request, _ -> Response in
+            calls.count.add(1, ordering: .relaxed)
+            guard request.headers[.authorization] == "Bearer \(benchToken)" else { return Response(status: .unauthorized) }
+            let body = try await request.body.collect(upTo: 1 << 20)
+            var out = ByteBuffer(string: #"{"ok":true,"received":"#)
+            var copy = body
+            out.writeBuffer(&copy)
+            out.writeString("}")
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: out))
+        }
+        return router
+    }
+
+    /// Runs every workflow benchmark for one journal mode; `json` collects the W1 figures compared with the peers.
+    static func workflows(durable: Bool, json: inout [String: JSONValue]) async throws -> [(String, String)] {
+        let scale = Double(ProcessInfo.processInfo.environment["SPOJKA_BENCH_SCALE"] ?? "1") ?? 1
+        @Sendable func n(_ count: Int) -> Int { max(16, Int(Double(count) * scale)) }
+        let mode = durable ? "durable" : "in-memory"
+        let app = try TestApp(configure: { $0.logLevel = .error; $0.allowPrivateNetwork = true; $0.httpAttempts = 1; $0.durableRuns = durable })
+        let calls = EchoCounter()
+        let rowsAndJSON = try await ReplicaServer.run(echoRouter(calls)) { replica in
+            try await app.runLive { base, api in
+                let owner = try await api.setUp()
+                let setup = try await WorkflowBench(api: api, owner: owner, base: base, replica: replica, clock: app.clock, calls: calls)
+                var rows: [(String, String)] = []
+                var figures: [String: JSONValue] = [:]
+                let sequential = try await setup.sequentialSync(count: n(300))
+                rows.append(("W1 \(mode), sync webhook, one client: p50 / p99", "\(millis(sequential.p50)) / \(millis(sequential.p99))"))
+                let concurrent = try await setup.concurrentSync(count: n(2000), clients: 16)
+                rows.append(("W1 \(mode), sync webhook, 16 clients: runs/s", String(format: "%.0f", concurrent)))
+                let saturation = try await setup.asyncSaturation(count: n(5000), clients: 32)
+                rows.append(("W1 \(mode), async webhook (202), 32 clients, until every run completed: runs/s", String(format: "%.0f", saturation)))
+                for rate in [200, 500] {
+                    let fixed = try await setup.fixedRate(rate, seconds: scale < 1 ? 1 : 5)
+                    rows.append(("W1 \(mode), sync webhook at a fixed \(rate) runs/s: p50 / p99", "\(millis(fixed.p50)) / \(millis(fixed.p99))"))
+                    figures["fixed\(rate)_p99_ms"] = .double(fixed.p99 * 1000)
+                }
+                figures["sequential_p50_ms"] = .double(sequential.p50 * 1000)
+                figures["sequential_p99_ms"] = .double(sequential.p99 * 1000)
+                figures["seq_runs_per_s"] = .double(1 / sequential.mean)
+                figures["concurrent_runs_per_s"] = .double(concurrent)
+                figures["async_saturation_runs_per_s"] = .double(saturation)
+                let loop = try await setup.manual(WorkflowBench.loop(steps: 1000), repeats: 10)
+                rows.append(("1,000-step loop (times + transform), \(mode): per step", String(format: "%.1f µs", loop.p50 / 1000 * 1e6)))
+                let each = try await setup.manual(WorkflowBench.forEach(), input: ["items": .array((0..<1000).map { .int($0) })], repeats: 10)
+                rows.append(("W2 forEach over 1,000 items, \(mode): p50", millis(each.p50)))
+                let fan = try await setup.manual(try setup.fanOut(branches: 100), repeats: 10)
+                rows.append(("W3 100 parallel branches calling the replica, \(mode): p50", millis(fan.p50)))
+                return (rows, figures)
+            }
+        }
+        json[mode] = .object(rowsAndJSON.1)
+        return rowsAndJSON.0
+    }
+}
+
+/// Counts calls that reached the echo service (one per completed W1 run).
+final class EchoCounter: Sendable {
+    let count = Atomic<Int>(0)
+}
