@@ -24,11 +24,11 @@ struct HookRoutes {
 
     @Sendable func receive(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
         let hook = context.parameters.get("hookId") ?? ""
-        guard hook.count < 100, let target = try await services.store.read({ try await $0.webhook(hook) }) else {
-            throw SpojkaError.notFound("Webhook")
-        }
-        let state = try await services.workflows.state(target.workflow, in: target.workspace)
-        guard let trigger = WorkflowService.triggerConfig(state.definition), trigger["kind"]?.stringValue == "webhook",
+        guard hook.count < 100, let (target, workflow) = try await services.store.read({ tx -> ((workspace: ID<Workspace>, workflow: ID<Workflow>), Workflow)? in
+            guard let target = try await tx.webhook(hook), let workflow = try await tx.workflow(target.workflow, in: target.workspace) else { return nil }
+            return (target, workflow)
+        }) else { throw SpojkaError.notFound("Webhook") }
+        guard let trigger = try await services.engine.triggerConfig(of: workflow), trigger["kind"]?.stringValue == "webhook",
               let signing = trigger["signing"]?.stringValue else { throw SpojkaError.notFound("Webhook") }
         let buffer: ByteBuffer
         do { buffer = try await request.body.collect(upTo: services.bodyLimit) } catch {
@@ -50,7 +50,7 @@ struct HookRoutes {
         let sync = trigger["mode"]?.stringValue == "sync"
         let wait = sync ? Duration.milliseconds(Int64((trigger["timeoutSeconds"]?.doubleValue ?? 30) * 1000)) : nil
         let outcome = try await services.engine.start(
-            RunEngine.StartRequest(workspace: target.workspace, workflow: target.workflow, input: input, trigger: "webhook", user: nil),
+            RunEngine.StartRequest(workspace: target.workspace, workflow: target.workflow, input: input, trigger: "webhook", user: nil, preloaded: workflow),
             wait: wait, extra: [.custom(record)])
         let run = outcome.run
         guard let response = outcome.response else {

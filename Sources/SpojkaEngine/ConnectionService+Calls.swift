@@ -17,7 +17,9 @@ extension ConnectionService {
                                  connector expected: String?, by actor: String) async throws
         -> (Result<JSONValue, ToolError>, @Sendable (any StoreTransaction) async throws -> Void) {
         // One read for the connection and its OAuth grant (most connections have none).
-        let (found, grant) = try await store.read { tx in (try await tx.connection(id, in: workspace), try await tx.oauthGrant(of: id)) }
+        let (found, grant, sealed) = try await store.read { tx in
+            (try await tx.connection(id, in: workspace), try await tx.oauthGrant(of: id), try await tx.sealedCredentials(of: id))
+        }
         guard let connection = found, connection.deletedAt == nil else {
             throw SpojkaError(.connectionNotFound, "Connection \(id) not found", details: ["connection": .string(id.rawValue)])
         }
@@ -31,15 +33,17 @@ extension ConnectionService {
             try? await refresh(id, in: workspace, stale: grant.tokenVersion, actor: actor)
         }
         let used = grant == nil ? nil : try await store.read { try await $0.oauthGrant(of: id) }?.tokenVersion
-        let current = used == grant?.tokenVersion ? connection : try await get(id, in: workspace)
-        var (outcome, records) = try await attempt(tool, arguments: arguments, connection: current, manifest: manifest, actor: actor)
+        let unchanged = used == grant?.tokenVersion
+        let current = unchanged ? connection : try await get(id, in: workspace)
+        var (outcome, records) = try await attempt(tool, arguments: arguments, connection: current, sealed: unchanged ? sealed : nil,
+                                                   manifest: manifest, actor: actor)
         if case .failure(let error) = outcome, error.code == .authRejected, let used {
             // A 401 on an OAuth token: refresh once and retry once.
             do {
                 try await refresh(id, in: workspace, stale: used, actor: actor)
                 let first = records
                 let current = try await get(id, in: workspace)
-                let (retried, second) = try await attempt(tool, arguments: arguments, connection: current, manifest: manifest, actor: actor)
+                let (retried, second) = try await attempt(tool, arguments: arguments, connection: current, sealed: nil, manifest: manifest, actor: actor)
                 outcome = retried
                 records = { tx in try await first(tx); try await second(tx) }
             } catch let refreshError as SpojkaError {
@@ -62,10 +66,11 @@ extension ConnectionService {
     }
 
     /// One decrypt-and-call; the writes record the access and the outcome.
-    private func attempt(_ tool: String, arguments: JSONValue, connection: Connection, manifest: ConnectorManifest, actor: String) async throws
+    private func attempt(_ tool: String, arguments: JSONValue, connection: Connection, sealed: [String: [UInt8]]?, manifest: ConnectorManifest,
+                         actor: String) async throws
         -> (Result<JSONValue, ToolError>, @Sendable (any StoreTransaction) async throws -> Void) {
         let (id, workspace) = (connection.id, connection.workspaceID)
-        let (credentials, access) = try await decrypt(connection, actor: actor, purpose: "tool_call", tool: tool)
+        let (credentials, access) = try await decrypt(connection, sealed: sealed, actor: actor, purpose: "tool_call", tool: tool)
         let scrub = Scrubber(Array(credentials.values))
         let outcome: Result<JSONValue, ToolError>
         do {

@@ -51,9 +51,11 @@ extension ConnectionService {
     }
 
     /// Opens every credential field; the caller must append the returned access record.
-    func decrypt(_ connection: Connection, actor: String, purpose: String, tool: String?) async throws -> ([String: Secret], CredentialAccess) {
+    /// `sealed` skips the read when the caller already has the sealed fields.
+    func decrypt(_ connection: Connection, sealed known: [String: [UInt8]]? = nil, actor: String, purpose: String, tool: String?) async throws
+        -> ([String: Secret], CredentialAccess) {
         let (id, ws) = (connection.id, connection.workspaceID)
-        let sealed = try await store.read { try await $0.sealedCredentials(of: id) }
+        let sealed = if let known { known } else { try await store.read { try await $0.sealedCredentials(of: id) } }
         var out: [String: Secret] = [:]
         for (field, value) in sealed {
             out[field] = try await keyRing.open(value, context: SealContext(workspace: ws, record: id.rawValue, field: field))

@@ -7,11 +7,11 @@ extension ConnectionService {
     /// the decryption (commit it with the run it starts, or alone).
     public func signingSecrets(_ id: ID<Connection>, in workspace: ID<Workspace>) async throws
         -> (scheme: WebhookSignature, secrets: [Secret], record: @Sendable (any StoreTransaction) async throws -> Void) {
-        let connection = try await get(id, in: workspace)
-        guard connection.connector == "webhook" else {
+        let (found, sealed) = try await store.read { tx in (try await tx.connection(id, in: workspace), try await tx.sealedCredentials(of: id)) }
+        guard let connection = found, connection.deletedAt == nil, connection.connector == "webhook" else {
             throw SpojkaError(.connectionNotFound, "Connection \(id) is not a webhook connection", details: ["connection": .string(id.rawValue)])
         }
-        let (credentials, access) = try await decrypt(connection, actor: "webhook", purpose: "webhook_verify", tool: nil)
+        let (credentials, access) = try await decrypt(connection, sealed: sealed, actor: "webhook", purpose: "webhook_verify", tool: nil)
         let secrets = [credentials["secret"], credentials["previousSecret"]].compactMap { $0 }
         return (WebhookSignature(settings: connection.settings), secrets, { try await $0.appendCredentialAccess(access) })
     }

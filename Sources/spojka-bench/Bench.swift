@@ -26,6 +26,7 @@ struct Bench {
             if let binary { rows += try await coldStart(binary: binary) }
             rows += try await authenticatedLoad()
         }
+        if only == nil || only == "oauth" { rows += try await oauthStorm() }
         if only == nil || only == "workflows" {
             var figures: [String: JSONValue] = [:]
             rows += try await workflows(durable: false, json: &figures)

@@ -67,7 +67,7 @@ extension RunEngine {
         guard let version = try await store.read({ try await $0.workflowVersion(of: id, number) }) else {
             throw StepFailure(nodeID: "", code: "workflow_not_found", message: "workflow \(id) version \(number) no longer exists")
         }
-        return try compile(version)
+        return try cached(version).graph
     }
 
     /// Records the end (or pause) of a run unless it was cancelled meanwhile, answers waiters, wakes a waiting parent.

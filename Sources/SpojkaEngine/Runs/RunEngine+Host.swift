@@ -80,7 +80,7 @@ extension RunEngine: NodeHost {
             guard let w = try await tx.workflow(wfID, in: ws), let v = try await tx.workflowVersion(of: w.id, w.currentVersion) else { return nil }
             return (w, v)
         }) else { throw StepFailure(nodeID: node, code: "workflow_not_found", message: "node \(node): workflow \(workflow) does not exist") }
-        let graph = try compile(version)
+        let graph = try cached(version).graph
         let now = clock.now()
         var child = Run(id: ids.make(), workspaceID: ws, workflowID: wfID, version: version.version, status: .running, trigger: "subworkflow",
                         input: input, startedBy: run.startedBy, createdAt: now)

@@ -46,7 +46,7 @@ public final class RunEngine: Sendable {
     public let owner: String
     let jobs: AsyncStream<Job>
     let enqueue: AsyncStream<Job>.Continuation
-    let compiled = Mutex<[String: CompiledWorkflow]>([:])
+    let compiled = Mutex<[String: (json: JSONValue, graph: CompiledWorkflow)]>([:])
     let cancelled = Mutex<Set<ID<Run>>>([])
     let responses = Mutex<[ID<Run>: Promise<Outcome?>]>([:])
 
@@ -79,27 +79,31 @@ public final class RunEngine: Sendable {
         public var trigger: String
         /// Who started it.
         public var user: ID<User>?
+        /// The workflow row when the caller already read it (saves a read).
+        public var preloaded: Workflow?
 
         /// Creates a request.
-        public init(workspace: ID<Workspace>, workflow: ID<Workflow>, input: JSONValue, trigger: String, user: ID<User>?) {
-            self.workspace = workspace; self.workflow = workflow; self.input = input; self.trigger = trigger; self.user = user
+        public init(workspace: ID<Workspace>, workflow: ID<Workflow>, input: JSONValue, trigger: String, user: ID<User>?, preloaded: Workflow? = nil) {
+            self.workspace = workspace; self.workflow = workflow; self.input = input; self.trigger = trigger; self.user = user; self.preloaded = preloaded
         }
     }
 
     /// Records a new run (durably, with its trigger step) and queues it; with `wait`, awaits its end, pause or response up
     /// to that long. `extra` writes commit with the run (e.g. the access record of a webhook's signing secret).
     public func start(_ request: StartRequest, wait: Duration? = nil, extra: [JournalWrite] = []) async throws -> Outcome {
-        let (workflow, version) = try await store.read { tx -> (Workflow, WorkflowVersion) in
-            guard let w = try await tx.workflow(request.workflow, in: request.workspace),
-                  let v = try await tx.workflowVersion(of: w.id, w.currentVersion) else { throw SpojkaError.notFound("Workflow") }
-            return (w, v)
+        let workflow: Workflow
+        if let known = request.preloaded { workflow = known } else {
+            guard let found = try await store.read({ try await $0.workflow(request.workflow, in: request.workspace) }) else {
+                throw SpojkaError.notFound("Workflow")
+            }
+            workflow = found
         }
         if !workflow.enabled && request.trigger != "manual" {
             throw SpojkaError(.workflowDisabled, "Workflow \(workflow.id) is disabled")
         }
-        let graph = try compile(version)
+        let graph = try await definition(workflow.id, version: workflow.currentVersion).graph
         let now = clock.now()
-        var run = Run(id: ids.make(), workspaceID: request.workspace, workflowID: workflow.id, version: version.version, status: .running,
+        var run = Run(id: ids.make(), workspaceID: request.workspace, workflowID: workflow.id, version: workflow.currentVersion, status: .running,
                       trigger: request.trigger, input: request.input, startedBy: request.user, createdAt: now)
         run.deadline = graph.timeout.map { now.addingTimeInterval(Self.seconds($0)) }
         run.lease = (owner, now.addingTimeInterval(Self.seconds(options.lease)))
@@ -124,13 +128,26 @@ public final class RunEngine: Sendable {
                 startedAt: run.createdAt, finishedAt: run.createdAt, output: run.input)
     }
 
-    /// The compiled graph of a workflow version (cached: versions never change).
-    func compile(_ version: WorkflowVersion) throws -> CompiledWorkflow {
+    /// The trigger configuration of a workflow's current version (from the cache when possible).
+    public func triggerConfig(of workflow: Workflow) async throws -> JSONValue? {
+        WorkflowService.triggerConfig(try await definition(workflow.id, version: workflow.currentVersion).json)
+    }
+
+    /// A workflow version's definition and compiled graph (cached: versions never change).
+    func definition(_ workflow: ID<Workflow>, version: Int) async throws -> (json: JSONValue, graph: CompiledWorkflow) {
+        let key = "\(workflow.rawValue)@\(version)"
+        if let hit = compiled.withLock({ $0[key] }) { return hit }
+        guard let stored = try await store.read({ try await $0.workflowVersion(of: workflow, version) }) else { throw SpojkaError.notFound("Workflow") }
+        return try cached(stored)
+    }
+
+    /// Compiles a version once and caches it.
+    func cached(_ version: WorkflowVersion) throws -> (json: JSONValue, graph: CompiledWorkflow) {
         let key = "\(version.workflowID.rawValue)@\(version.version)"
         if let hit = compiled.withLock({ $0[key] }) { return hit }
-        let graph = try CompiledWorkflow(version.definition)
-        compiled.withLock { $0[key] = graph }
-        return graph
+        let entry = (json: version.definition, graph: try CompiledWorkflow(version.definition))
+        compiled.withLock { $0[key] = entry }
+        return entry
     }
 
     static func seconds(_ d: Duration) -> TimeInterval {
