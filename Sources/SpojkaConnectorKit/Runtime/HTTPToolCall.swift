@@ -17,7 +17,7 @@ struct HTTPToolCall: Sendable {
 
     func run() async throws -> JSONValue {
         let serviceURL = try ServiceURL.resolve(call.connector, settings: Self.withDefaults(call.settings, schema: call.connector.settings), override: call.serviceURL)
-        let builder = RequestBuilder(manifest: call.connector, spec: spec, scope: scope, serviceURL: serviceURL)
+        let builder = RequestBuilder(manifest: call.connector, spec: spec, scope: scope, serviceURL: serviceURL, parses: runtime.parses)
         guard let pagination = spec.pagination else {
             return try select(try await exchange(try builder.build()))
         }
@@ -47,9 +47,9 @@ struct HTTPToolCall: Sendable {
     }
 
     func checkEmbeddedError(_ body: JSONValue) throws {
-        guard let errors = call.connector.errors, Self.truthy(try Self.search(errors.when, body)) else { return }
-        let message = try errors.message.map { Template.text(of: try Self.search($0, body)) } ?? "The service reported an error"
-        if let auth = errors.authRejected, Self.truthy(try Self.search(auth, body)) {
+        guard let errors = call.connector.errors, Self.truthy(try search(errors.when, body)) else { return }
+        let message = try errors.message.map { Template.text(of: try search($0, body)) } ?? "The service reported an error"
+        if let auth = errors.authRejected, Self.truthy(try search(auth, body)) {
             throw ToolError(.authRejected, "The service rejected the credential: \(message)")
         }
         throw ToolError(.toolError, message)
@@ -57,7 +57,7 @@ struct HTTPToolCall: Sendable {
 
     func select(_ exchange: JSONValue) throws -> JSONValue {
         guard let output = spec.output else { return exchange["body"] ?? .null }
-        return try Self.search(output, exchange)
+        return try search(output, exchange)
     }
 
     func paginate(_ builder: RequestBuilder, _ pagination: PaginationSpec) async throws -> JSONValue {
@@ -68,15 +68,15 @@ struct HTTPToolCall: Sendable {
         for page in 1...(pagination.maxPages ?? 10) {
             last = try await exchange(request)
             let body = last["body"] ?? .null
-            items += (try pagination.items.map { try Self.search($0, body) } ?? body).arrayValue ?? []
+            items += (try pagination.items.map { try search($0, body) } ?? body).arrayValue ?? []
             switch pagination.style {
             case "cursor":
-                guard let next = try pagination.next.map({ try Self.search($0, body) }), next != .null, let param = pagination.param else { break }
+                guard let next = try pagination.next.map({ try search($0, body) }), next != .null, let param = pagination.param else { break }
                 extra = [(param, Template.text(of: next))]
                 request = try builder.build(extraQuery: extra)
                 continue
             case "page":
-                guard (try pagination.items.map { try Self.search($0, body) } ?? body).arrayValue?.isEmpty == false, let param = pagination.param else { break }
+                guard (try pagination.items.map { try search($0, body) } ?? body).arrayValue?.isEmpty == false, let param = pagination.param else { break }
                 request = try builder.build(extraQuery: [(param, String(page + 1))])
                 continue
             case "link":
@@ -97,8 +97,8 @@ struct HTTPToolCall: Sendable {
         return x.scheme == y.scheme && x.host == y.host && x.port == y.port
     }
 
-    static func search(_ expression: String, _ value: JSONValue) throws -> JSONValue {
-        do { return try JMESPathExpression(expression).search(value) } catch {
+    func search(_ expression: String, _ value: JSONValue) throws -> JSONValue {
+        do { return try runtime.parses.expression(expression).search(value) } catch {
             throw ToolError(.toolError, "The connector's expression \(expression) failed: \(error)")
         }
     }

@@ -8,6 +8,7 @@ struct RequestBuilder: Sendable {
     /// `{arguments, credentials, settings}`; credentials are revealed only inside this value.
     let scope: JSONValue
     let serviceURL: String
+    let parses: ParseCache
 
     func build(extraQuery: [(String, String)] = []) throws -> OutboundRequest {
         let path = try renderPath(spec.path)
@@ -20,7 +21,7 @@ struct RequestBuilder: Sendable {
             headers.removeAll { $0.0.lowercased() == name.lowercased() }
             headers.append((name, try text(template)))
         }
-        if let from = spec.headersFrom, case .object(let extra) = try Template(from).render(scope) {
+        if let from = spec.headersFrom, case .object(let extra) = try parses.template(from).render(scope) {
             for (name, value) in extra.sorted(by: { $0.key < $1.key }) where value != .null {
                 guard Self.isToken(name) else { throw ToolError(.invalidArguments, "header name \(name) is not valid") }
                 headers.append((name, Template.text(of: value)))
@@ -29,13 +30,13 @@ struct RequestBuilder: Sendable {
         try applyCredentials(&headers, &query)
         var body: [UInt8]?
         if let json = spec.json {
-            body = Array(CompactJSON.text(Self.droppingNulls(try Template.renderDeep(json, scope))).utf8)
+            body = Array(CompactJSON.text(Self.droppingNulls(try parses.renderDeep(json, scope))).utf8)
             headers.append(("Content-Type", "application/json"))
         } else if let form = spec.form {
-            body = Array(FormEncoding.encode(Self.droppingNulls(try Template.renderDeep(form, scope))).utf8)
+            body = Array(FormEncoding.encode(Self.droppingNulls(try parses.renderDeep(form, scope))).utf8)
             headers.append(("Content-Type", "application/x-www-form-urlencoded"))
         } else if let graphql = spec.graphql {
-            let variables = Self.droppingNulls(try Template.renderDeep(graphql.variables ?? .object([:]), scope))
+            let variables = Self.droppingNulls(try parses.renderDeep(graphql.variables ?? .object([:]), scope))
             body = Array(CompactJSON.text(.object(["query": .string(graphql.query), "variables": variables])).utf8)
             headers.append(("Content-Type", "application/json"))
         }
@@ -63,19 +64,19 @@ struct RequestBuilder: Sendable {
 
     func text(_ template: String) throws -> String {
         guard Template.isTemplate(template) else { return template }
-        return Template.text(of: try Template(template).render(scope))
+        return Template.text(of: try parses.template(template).render(scope))
     }
 
     /// Renders the path, percent-encoding every inserted value as one path segment
     /// (a path that is one whole template is taken as it renders: a path or an absolute URL).
     func renderPath(_ template: String) throws -> String {
-        let whole = try Template(template)
+        let whole = try parses.template(template)
         if whole.isSingleExpression { return Template.text(of: try whole.render(scope)) }
         var out = ""
         var rest = Substring(template)
         while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
             out += rest[..<open.lowerBound]
-            let value = try Template(String(rest[open.lowerBound..<close.upperBound])).render(scope)
+            let value = try parses.template(String(rest[open.lowerBound..<close.upperBound])).render(scope)
             let text = Template.text(of: value)
             guard !text.isEmpty else { throw ToolError(.invalidArguments, "a path parameter is empty") }
             out += text.addingPercentEncoding(withAllowedCharacters: .urlPathSegmentAllowed) ?? text
@@ -87,7 +88,7 @@ struct RequestBuilder: Sendable {
     func renderQuery() throws -> [(String, String)] {
         var out: [(String, String)] = []
         for (name, template) in (spec.query ?? [:]).sorted(by: { $0.key < $1.key }) {
-            switch try Template.renderDeep(template, scope) {
+            switch try parses.renderDeep(template, scope) {
             case .null: continue
             case .object(let members) where name == "*":
                 out += members.sorted { $0.key < $1.key }.filter { $0.value != .null }.map { ($0.key, Template.text(of: $0.value)) }

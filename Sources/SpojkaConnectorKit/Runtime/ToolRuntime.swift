@@ -58,6 +58,7 @@ public struct ToolRuntime: Sendable {
     let transport: any HTTPTransport
     let implementations: [String: any ToolImplementation]
     let compiled = CompiledSchemas()
+    let parses = ParseCache()
     let retry: RetryPolicy
     let sleep: @Sendable (Duration) async throws -> Void
 

@@ -93,8 +93,12 @@ extension Interpreter {
                                        headers: (try render(headers, node, context).objectValue ?? [:]).mapValues { Template.text(of: $0) },
                                        body: try render(body, node, context))
             let output: JSONValue = ["status": .int(response.status), "headers": .object(response.headers.mapValues { .string($0) }), "body": response.body]
-            try await commit(node, key: key, status: .completed, startedAt: startedAt, output: output)
-            throw RunEnded(response: response)
+            // The response ends the run: its step and the run's completion commit together.
+            var ended = run
+            let now = host.now()
+            RunEngine.end(&ended, .completed, output: response.body, error: nil, at: now)
+            try await commit(node, key: key, status: .completed, startedAt: startedAt, output: output, extra: [RunEngine.endWrite(ended, at: now)])
+            throw RunEnded(response: response, recorded: true)
         case .connector, .human, .subworkflow:
             return try await external(node, key: key, context: context, startedAt: startedAt)
         }

@@ -14,6 +14,8 @@ struct StepFailure: Error, Sendable {
 /// A response node ran: the run ends with this answer.
 struct RunEnded: Error, Sendable {
     let response: RunResponse
+    /// Whether the run's completion was committed with the response step.
+    var recorded = false
 }
 
 /// The answer of a response node: HTTP status, headers and body.

@@ -41,7 +41,8 @@ extension RunEngine {
             case .waiting: return try await finish(&run, .waiting, output: nil, error: nil, response: nil)
             }
         } catch let ended as RunEnded {
-            return (try? await finish(&run, .completed, output: ended.response.body, error: nil, response: ended.response)) ?? run
+            return (try? await finish(&run, .completed, output: ended.response.body, error: nil, response: ended.response,
+                                      recorded: ended.recorded)) ?? run
         } catch let failure as StepFailure {
             return (try? await finish(&run, .failed, output: nil, error: failure.json, response: nil)) ?? run
         } catch is RunTimedOut {
@@ -71,21 +72,32 @@ extension RunEngine {
     }
 
     /// Records the end (or pause) of a run unless it was cancelled meanwhile, answers waiters, wakes a waiting parent.
-    func finish(_ run: inout Run, _ status: Run.Status, output: JSONValue?, error: JSONValue?, response: RunResponse?) async throws -> Run {
+    /// `recorded`: the end was already committed with the last step (a response node).
+    func finish(_ run: inout Run, _ status: Run.Status, output: JSONValue?, error: JSONValue?, response: RunResponse?,
+                recorded: Bool = false) async throws -> Run {
         let now = clock.now()
+        Self.end(&run, status, output: output, error: error, at: now)
+        if !recorded { try await journal.write([Self.endWrite(run, at: now)]) }
+        respond(run, response ?? (status == .waiting ? nil : summary(run)))
+        if status.isFinal, let parent = run.parent { try await wake(parent.run) }
+        return run
+    }
+
+    /// Sets the fields of a run that ends (or pauses) with `status`.
+    static func end(_ run: inout Run, _ status: Run.Status, output: JSONValue?, error: JSONValue?, at now: Date) {
         run.status = status
         run.output = output
         run.error = error
         run.updatedAt = now
         run.finishedAt = status.isFinal ? now : nil
         run.lease = nil
-        let final = run
-        try await journal.write([.custom { tx in
-            if try await tx.transitionRun(final.id, from: [.running], to: final.status, error: nil, at: now) { try await tx.updateRun(final) }
-        }])
-        respond(run, response ?? (status == .waiting ? nil : summary(run)))
-        if status.isFinal, let parent = run.parent { try await wake(parent.run) }
-        return run
+    }
+
+    /// The write that records a run's end unless it was cancelled meanwhile.
+    static func endWrite(_ run: Run, at now: Date) -> JournalWrite {
+        .custom { tx in
+            if try await tx.transitionRun(run.id, from: [.running], to: run.status, error: nil, at: now) { try await tx.updateRun(run) }
+        }
     }
 
     /// The answer for a synchronous caller when the run ended without a response node.
