@@ -104,9 +104,8 @@ struct RunRoutes {
     @Sendable func read(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
         let (_, workspace, _) = try await services.access(context)
         let id = try context.id("runId", Run.self, what: "Run")
-        let (run, steps) = try await services.store.read { tx -> (Run?, [RunStep]) in (try await tx.run(id, in: workspace.id), try await tx.steps(of: id)) }
-        guard let run else { throw SpojkaError.notFound("Run") }
-        return try Reply.json(Self.json(run, steps: steps))
+        guard let run = try await services.store.read({ try await $0.run(id, in: workspace.id) }) else { throw SpojkaError.notFound("Run") }
+        return try Reply.json(Self.json(run, steps: try await services.engine.steps(of: run)))
     }
 
     @Sendable func cancel(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {

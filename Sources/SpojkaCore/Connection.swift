@@ -190,6 +190,8 @@ public protocol ConnectionStore: Sendable {
     func connections(in workspace: ID<Workspace>, _ query: ConnectionQuery) async throws -> [Connection]
     /// Writes every non-credential field.
     func updateConnection(_ connection: Connection) async throws
+    /// Records a successful use of an active connection (`lastUsedAt`, `checkedAt`); `false` when it is not active.
+    func touchConnection(_ id: ID<Connection>, at: Date) async throws -> Bool
     /// The sealed credential fields.
     func sealedCredentials(of id: ID<Connection>) async throws -> [String: [UInt8]]
     /// Replaces every sealed credential field atomically.

@@ -177,6 +177,8 @@ public protocol RunStore: Sendable {
     func runs(in workspace: ID<Workspace>, _ query: RunQuery) async throws -> [Run]
     /// Writes status, output, error, deadline, lease and times.
     func updateRun(_ run: Run) async throws
+    /// Writes a run's end (or pause): status, output, error, times, lease — only while it is `running`; `true` when written.
+    func finishRun(_ run: Run) async throws -> Bool
     /// Sets a run's status only when it currently has one of `from`; `true` when it changed.
     func transitionRun(_ id: ID<Run>, from: Set<Run.Status>, to: Run.Status, error: JSONValue?, at: Date) async throws -> Bool
     /// Inserts or replaces a step record.

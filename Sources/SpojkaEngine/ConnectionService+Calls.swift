@@ -105,8 +105,11 @@ extension ConnectionService {
         case .failure: verification = nil
         }
         let now = clock.now()
+        let succeeded = if case .success = outcome { true } else { false }
         return { tx in
             if let access { try await tx.appendCredentialAccess(access) }
+            // The common case, a success on an active connection, is one statement.
+            if succeeded, try await tx.touchConnection(id, at: now) { return }
             guard var connection = try await tx.connection(id, in: workspace), connection.deletedAt == nil else { return }
             connection.lastUsedAt = now
             if let verification { try await record(verification, on: &connection, actor: actor, verified: false, in: tx) }

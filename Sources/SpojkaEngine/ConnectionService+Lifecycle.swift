@@ -89,7 +89,8 @@ extension ConnectionService {
         let now = clock.now()
         let old = connection.status
         connection.status = outcome.status
-        connection.statusReason = outcome.reason
+        // A call that succeeds on an active connection keeps a standing note (e.g. "authorised by a member who left").
+        if verified || old != outcome.status || outcome.status != .active { connection.statusReason = outcome.reason }
         connection.checkedAt = now
         if let account = outcome.account { connection.account = account }
         func event(_ type: String, from: String? = nil, to: String? = nil, reason: String? = nil) async throws {

@@ -46,6 +46,12 @@ extension SQLStoreTransaction {
                   .text(c.id.rawValue)])
     }
 
+    func touchConnection(_ id: ID<Connection>, at: Date) async throws -> Bool {
+        !(try await db.query("""
+            UPDATE connections SET last_used_at = ?, checked_at = ? WHERE id = ? AND status = 'active' AND deleted_at IS NULL RETURNING id
+            """, [.date(at), .date(at), .text(id.rawValue)])).isEmpty
+    }
+
     func sealedCredentials(of id: ID<Connection>) async throws -> [String: [UInt8]] {
         var out: [String: [UInt8]] = [:]
         for row in try await db.query("SELECT field, sealed FROM connection_credentials WHERE connection_id = ?", [.text(id.rawValue)]) {

@@ -43,6 +43,13 @@ extension SQLStoreTransaction {
                   .date(r.deadline), .text(r.lease?.owner), .date(r.lease?.until), .text(r.id.rawValue)])
     }
 
+    func finishRun(_ r: Run) async throws -> Bool {
+        !(try await db.query("""
+            UPDATE runs SET status = ?, output = ?, error = ?, updated_at = ?, finished_at = ?, lease_owner = NULL, lease_until = NULL
+            WHERE id = ? AND status = 'running' RETURNING id
+            """, [.text(r.status.rawValue), Self.json(r.output), Self.json(r.error), .date(r.updatedAt), .date(r.finishedAt), .text(r.id.rawValue)])).isEmpty
+    }
+
     func transitionRun(_ id: ID<Run>, from: Set<Run.Status>, to: Run.Status, error: JSONValue?, at: Date) async throws -> Bool {
         let states = from.map(\.rawValue).sorted()
         let marks = states.map { _ in "?" }.joined(separator: ", ")

@@ -180,8 +180,9 @@ struct OAuthTests {
             let id = try await oauth.connected(token: member.token)
             let removed = try await api.request(.delete, "/api/v1/workspaces/\(owner.workspace)/members/\(member.user)", token: owner.token)
             #expect(removed.status == 200 && removed.json["flaggedConnections"] == [.string(id)], "\(removed.text)")
+            #expect(try await oauth.callMe(id).status == 200, "the connection keeps working")
             let connection = try await oauth.connection(id)
-            #expect(connection["statusReason"]?.stringValue?.contains("left the workspace") == true)
+            #expect(connection["statusReason"]?.stringValue?.contains("left the workspace") == true, "a successful call keeps the note")
             #expect(try await api.request(.get, "\(oauth.connections)/\(id)/events", token: owner.token).text.contains("authorizer_left"))
         }
     }

@@ -39,13 +39,26 @@ struct RunStoreContractTests {
             #expect(early.isEmpty, "a live lease is not taken over")
             let late = try await store.transaction { try await $0.claimRuns(owner: "eng_b", now: t0.addingTimeInterval(31), until: t0.addingTimeInterval(61), limit: 10) }
             #expect(late.map(\.id) == [run.id] && late.first?.lease?.owner == "eng_b")
-            #expect(try await store.transaction { try await $0.transitionRun(run.id, from: [.running], to: .cancelled, error: ["code": "cancelled"], at: t0) })
-            #expect(!(try await store.transaction { try await $0.transitionRun(run.id, from: [.running], to: .completed, error: nil, at: t0) }),
+            var done = run
+            done.status = .completed
+            done.output = ["ok": true]
+            done.finishedAt = t0
+            let finished = done
+            var other = run
+            other.id = ids.make()
+            let unrelated = other
+            try await store.transaction { try await $0.insertRun(unrelated) }
+            #expect(try await store.transaction { try await $0.finishRun(finished) })
+            #expect(!(try await store.transaction { try await $0.finishRun(finished) }), "a finished run is not finished twice")
+            #expect(try await store.read { try await $0.run(run.id) }?.output == ["ok": true])
+            let second = unrelated.id
+            #expect(try await store.transaction { try await $0.transitionRun(second, from: [.running], to: .cancelled, error: ["code": "cancelled"], at: t0) })
+            #expect(!(try await store.transaction { try await $0.transitionRun(second, from: [.running], to: .completed, error: nil, at: t0) }),
                     "a finished run does not change again")
-            let read = try #require(try await store.read { try await $0.run(run.id, in: ws) })
+            let read = try #require(try await store.read { try await $0.run(second, in: ws) })
             #expect(read.status == .cancelled && read.error == ["code": "cancelled"] && read.lease == nil && read.finishedAt == t0)
             let page = try await store.read { try await $0.runs(in: ws, RunQuery(workflow: wf.id, status: .cancelled)) }
-            #expect(page.map(\.id) == [run.id])
+            #expect(page.map(\.id) == [second])
         }
     }
 

@@ -95,9 +95,7 @@ extension RunEngine {
 
     /// The write that records a run's end unless it was cancelled meanwhile.
     static func endWrite(_ run: Run, at now: Date) -> JournalWrite {
-        .custom { tx in
-            if try await tx.transitionRun(run.id, from: [.running], to: run.status, error: nil, at: now) { try await tx.updateRun(run) }
-        }
+        .custom { tx in _ = try await tx.finishRun(run) }
     }
 
     /// The answer for a synchronous caller when the run ended without a response node.

@@ -87,7 +87,7 @@ extension RunEngine: NodeHost {
         child.parent = (run.id, step)
         child.deadline = graph.timeout.map { now.addingTimeInterval(Self.seconds($0)) }
         child.lease = (owner, now.addingTimeInterval(Self.seconds(options.lease)))
-        try await journal.write([.insertRun(child), .step(triggerStep(child, graph))])
+        try await journal.write([.insertRun(child)])
         return child
     }
 }

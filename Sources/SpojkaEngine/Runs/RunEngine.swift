@@ -109,7 +109,8 @@ public final class RunEngine: Sendable {
         run.lease = (owner, now.addingTimeInterval(Self.seconds(options.lease)))
         let promise = wait.map { _ in Promise<Outcome?>() }
         if let promise { responses.withLock { $0[run.id] = promise } }
-        try await journal.write([.insertRun(run), .step(triggerStep(run, graph))] + extra)
+        // The trigger step is the run's input: it is not stored twice (reads show it as the first step).
+        try await journal.write([.insertRun(run)] + extra)
         enqueue.yield(.fresh(run, graph))
         guard let wait, let promise else { return Outcome(run: run, response: nil) }
         defer { _ = responses.withLock { $0.removeValue(forKey: run.id) } }
@@ -121,6 +122,15 @@ public final class RunEngine: Sendable {
             return first ?? nil
         }
         return outcome ?? Outcome(run: run, response: nil)
+    }
+
+    /// A run's steps in commit order, the trigger first (it is the run's input, so it is not stored as a step).
+    public func steps(of run: Run) async throws -> [RunStep] {
+        let id = run.id
+        let stored = try await store.read { try await $0.steps(of: id) }
+        guard let graph = try? await definition(run.workflowID, version: run.version).graph,
+              !stored.contains(where: { $0.key == graph.trigger }) else { return stored }
+        return [triggerStep(run, graph)] + stored
     }
 
     func triggerStep(_ run: Run, _ graph: CompiledWorkflow) -> RunStep {
