@@ -28,11 +28,12 @@ extension ConnectionService {
         }
         let manifest = try manifest(connection.connector)
         guard manifest.tool(tool) != nil else { throw SpojkaError.validation([("tool", "connector \(manifest.key) has no tool \(tool)")]) }
+        var used = grant?.tokenVersion
         if let grant, grant.tokenVersion > 0, needsRefresh(grant, stale: nil, margin: 30) {
             // Expired or about to: refresh first (single-flight); a failure shows up as the call's own 401.
             try? await refresh(id, in: workspace, stale: grant.tokenVersion, actor: actor)
+            used = try await store.read { try await $0.oauthGrant(of: id) }?.tokenVersion
         }
-        let used = grant == nil ? nil : try await store.read { try await $0.oauthGrant(of: id) }?.tokenVersion
         let unchanged = used == grant?.tokenVersion
         let current = unchanged ? connection : try await get(id, in: workspace)
         var (outcome, records) = try await attempt(tool, arguments: arguments, connection: current, sealed: unchanged ? sealed : nil,

@@ -15,8 +15,12 @@ public struct LiveAPI: Sendable {
     /// Every response body seen, for canary checks.
     public let transcript = LogCapture()
 
-    /// Sends a request (redirects followed) and returns the answer.
-    public func request(_ method: String, _ path: String, token: String? = nil, body: JSONValue? = nil) async throws -> JSONResponse {
+    /// A client of the server at `base`.
+    public init(base: String) { self.base = base }
+
+    /// Sends a request (redirects followed unless `client` disallows them) and returns the answer.
+    public func request(_ method: String, _ path: String, token: String? = nil, body: JSONValue? = nil,
+                        client: HTTPClient = .shared) async throws -> JSONResponse {
         var request = HTTPClientRequest(url: path.hasPrefix("http") ? path : base + path)
         request.method = .RAW(value: method)
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
@@ -24,7 +28,7 @@ public struct LiveAPI: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(data: try JSONEncoder().encode(body)))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await client.execute(request, timeout: .seconds(30))
         let text = String(buffer: try await response.body.collect(upTo: 1 << 22))
         transcript.append("\(response.status.code) \(text)")
         var fields = HTTPFields()

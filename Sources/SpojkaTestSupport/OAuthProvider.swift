@@ -26,31 +26,22 @@ public struct OAuthProvider: Sendable {
     static let noRedirects = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
                                         configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
 
-    /// Sends a request (redirects are not followed) and returns status, headers and body.
-    public func send(_ method: String, _ path: String, json: JSONValue? = nil) async throws -> (Int, [(String, String)], JSONValue) {
-        var request = HTTPClientRequest(url: path.hasPrefix("http") ? path : base + path)
-        request.method = .RAW(value: method)
-        if let json {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(data: try JSONEncoder().encode(json)))
-        }
-        let response = try await Self.noRedirects.execute(request, timeout: .seconds(20))
-        let body = try await response.body.collect(upTo: 1 << 20)
-        let headers = response.headers.map { ($0.name, $0.value) }
-        return (Int(response.status.code), headers, (try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: body))) ?? .null)
+    /// Sends a request (redirects are not followed).
+    public func send(_ method: String, _ path: String, json: JSONValue? = nil) async throws -> JSONResponse {
+        try await LiveAPI(base: base).request(method, path, body: json, client: Self.noRedirects)
     }
 
     /// Registers a client (a random ID per test keeps tests independent).
     public func register(redirect: String, clientID: String = "spojka-" + UUID().uuidString.lowercased(), secret: String = "cs_" + UUID().uuidString,
                          scope: String = "profile api") async throws -> (id: String, secret: String) {
-        let (status, _, body) = try await send("POST", "/admin/clients", json: ["client_id": .string(clientID), "client_secret": .string(secret),
+        let answer = try await send("POST", "/admin/clients", json: ["client_id": .string(clientID), "client_secret": .string(secret),
                                                                                "redirect_uris": [.string(redirect)], "scope": .string(scope)])
-        guard status == 201 else { throw TestFailure("client registration failed: \(status) \(body)") }
+        guard answer.status == 201 else { throw TestFailure("client registration failed: \(answer.status) \(answer.text)") }
         return (clientID, secret)
     }
 
     /// Token-endpoint counters: `token_requests.refresh_token`, `invalid_grant`, …
-    public func stats() async throws -> JSONValue { try await send("GET", "/admin/stats").2 }
+    public func stats() async throws -> JSONValue { try await send("GET", "/admin/stats").json }
     /// Zeroes the counters.
     public func resetStats() async throws { _ = try await send("POST", "/admin/reset-stats") }
     /// Makes every access token expired at the provider.
@@ -60,9 +51,9 @@ public struct OAuthProvider: Sendable {
 
     /// Follows the provider's consent (no browser): GET the authorization URL and return the redirect target.
     public func authorize(_ url: String) async throws -> String {
-        let (status, headers, body) = try await send("GET", url)
-        guard (300..<400).contains(status), let location = headers.first(where: { $0.0.lowercased() == "location" })?.1 else {
-            throw TestFailure("the provider did not redirect: \(status) \(body)")
+        let answer = try await send("GET", url)
+        guard (300..<400).contains(answer.status), let location = answer.headers[.location] else {
+            throw TestFailure("the provider did not redirect: \(answer.status) \(answer.text)")
         }
         return location
     }

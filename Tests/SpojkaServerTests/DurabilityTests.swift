@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Hummingbird
 import SpojkaCore
 import SpojkaTestSupport
@@ -11,23 +8,6 @@ import Testing
 /// A run survives `kill -9` of its server: the restarted server resumes it from the last committed step.
 @Suite("Durability")
 struct DurabilityTests {
-    struct Client {
-        let base: String
-        var token: String?
-
-        func send(_ method: String, _ path: String, _ body: JSONValue? = nil) async throws -> JSONValue {
-            var request = URLRequest(url: URL(string: base + path)!)
-            request.httpMethod = method
-            if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-            if let body {
-                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-                request.httpBody = try JSONEncoder().encode(body)
-            }
-            let (data, _) = try await URLSession.shared.data(for: request)
-            return (try? JSONDecoder().decode(JSONValue.self, from: data)) ?? .null
-        }
-    }
-
     @Test(.enabled(if: FileManager.default.fileExists(atPath: ServeCommandTests.binary)))
     func aRunResumesAfterSIGKILLWithoutRepeatingCommittedSteps() async throws {
         let seen = Mutex<[Int]>([])
@@ -45,13 +25,13 @@ struct DurabilityTests {
         try await ReplicaServer.run(router) { replica in
             let (first, out, _) = try serve.launch(["serve", "--port", "0", "--data", data], environment: env)
             let url = try #require(try await serve.waitForLine(out, containing: "listening on").split(separator: " ").last.map(String.init))
-            var client = Client(base: url)
-            client.token = try await client.send("POST", "/api/v1/setup", ["email": "o@example.com", "name": "O", "workspace": "W",
-                                                                          "password": "a long passphrase"])["token"]?.stringValue
-            let ws = try #require(try await client.send("GET", "/api/v1/workspaces")["items"]?[0]?["id"]?.stringValue)
-            let saved = try await client.send("POST", "/api/v1/workspaces/\(ws)/workflows", Flow20.definition(replica + "/work"))
+            var client = LiveAPI(base: url)
+            let token = try await client.request("POST", "/api/v1/setup", body: ["email": "o@example.com", "name": "O", "workspace": "W",
+                                                                                "password": "a long passphrase"]).json["token"]?.stringValue
+            let ws = try #require(try await client.request("GET", "/api/v1/workspaces", token: token).json["items"]?[0]?["id"]?.stringValue)
+            let saved = try await client.request("POST", "/api/v1/workspaces/\(ws)/workflows", token: token, body: Flow20.definition(replica + "/work")).json
             let workflow = try #require(saved["id"]?.stringValue, "\(saved)")
-            let started = try await client.send("POST", "/api/v1/workspaces/\(ws)/workflows/\(workflow)/runs", ["input": [:]])
+            let started = try await client.request("POST", "/api/v1/workspaces/\(ws)/workflows/\(workflow)/runs", token: token, body: ["input": [:]]).json
             let run = try #require(started["runId"]?.stringValue, "\(started)")
             let deadline = Date().addingTimeInterval(30)
             while seen.withLock({ $0.count }) < 6, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
@@ -62,12 +42,11 @@ struct DurabilityTests {
 
             let (second, out2, _) = try serve.launch(["serve", "--port", "0", "--data", data], environment: env)
             defer { second.terminate(); second.waitUntilExit() }
-            client = Client(base: try #require(try await serve.waitForLine(out2, containing: "listening on").split(separator: " ").last.map(String.init)),
-                            token: client.token)
+            client = LiveAPI(base: try #require(try await serve.waitForLine(out2, containing: "listening on").split(separator: " ").last.map(String.init)))
             var final: JSONValue = .null
             let end = Date().addingTimeInterval(60)
             while Date() < end {
-                final = try await client.send("GET", "/api/v1/workspaces/\(ws)/runs/\(run)")
+                final = try await client.request("GET", "/api/v1/workspaces/\(ws)/runs/\(run)", token: token).json
                 if final["status"] != "running" { break }
                 try await Task.sleep(for: .milliseconds(100))
             }

@@ -161,3 +161,20 @@ def result_line(base, seq_lat, seq_elapsed, conc_n, conc_elapsed, concurrency, *
     )
     out.update(extra)
     return json.dumps(out)
+
+
+def warm_and_sequential(tag, run, a, wd):
+    """Warm-up runs, then N sequential runs; returns the latencies and the elapsed seconds."""
+    wd.phase = "warmup"
+    for i in range(a.warmup):
+        run(1 + i)
+    wd.phase = "sequential"
+    lat = []
+    t0 = time.perf_counter()
+    for i in range(a.n):
+        s = time.perf_counter()
+        run(1000 + i)
+        lat.append(time.perf_counter() - s)
+    seq_el = time.perf_counter() - t0
+    log(tag, f"sequential done: {a.n} runs in {seq_el:.2f}s")
+    return lat, seq_el

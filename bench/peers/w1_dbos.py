@@ -65,19 +65,7 @@ try:
     run(0)  # first run: part of startup
     startup_s = time.perf_counter() - T0
     w.log("dbos", f"launched on {backend} in {startup_s:.2f}s; warm-up {a.warmup}, N={a.n}, M={a.m}, C={a.concurrency}")
-    wd.phase = "warmup"
-    for i in range(a.warmup):
-        run(1 + i)
-
-    wd.phase = "sequential"
-    lat = []
-    t0 = time.perf_counter()
-    for i in range(a.n):
-        s = time.perf_counter()
-        run(1000 + i)
-        lat.append(time.perf_counter() - s)
-    seq_el = time.perf_counter() - t0
-    w.log("dbos", f"sequential done: {a.n} runs in {seq_el:.2f}s")
+    lat, seq_el = w.warm_and_sequential("dbos", run, a, wd)
 
     # concurrent: C client threads, each calling the workflow synchronously (DBOS runs a workflow
     # in the calling thread), M runs in total; wall time from the first start to the last finish.

@@ -91,19 +91,7 @@ try:
     startup_s = time.perf_counter() - T0
     w.log("prefect", f"first run (incl. ephemeral server start) after {startup_s:.2f}s; "
                      f"warm-up {a.warmup}, N={a.n}, M={a.m}, C={a.concurrency}")
-    wd.phase = "warmup"
-    for i in range(a.warmup):
-        run(1 + i)
-
-    wd.phase = "sequential"
-    lat = []
-    t0 = time.perf_counter()
-    for i in range(a.n):
-        s = time.perf_counter()
-        run(1000 + i)
-        lat.append(time.perf_counter() - s)
-    seq_el = time.perf_counter() - t0
-    w.log("prefect", f"sequential done: {a.n} runs in {seq_el:.2f}s")
+    lat, seq_el = w.warm_and_sequential("prefect", run, a, wd)
 
     # concurrent: C threads, each calling the (sync) flow; each call is its own flow run.
     wd.phase = "concurrent"

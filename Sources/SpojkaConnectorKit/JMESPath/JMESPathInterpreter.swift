@@ -166,7 +166,7 @@ extension JSONValue {
     }
 
     /// The JMESPath type name: `null`, `boolean`, `number`, `string`, `array` or `object`.
-    var jmesTypeName: String {
+    public var jmesTypeName: String {
         switch self {
         case .null: return "null"
         case .bool: return "boolean"

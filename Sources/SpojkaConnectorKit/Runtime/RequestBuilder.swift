@@ -49,7 +49,7 @@ struct RequestBuilder: Sendable {
             url += path.hasPrefix("/") || path.isEmpty ? path : "/" + path
         }
         if !query.isEmpty {
-            url += (url.contains("?") ? "&" : "?") + query.map { FormEncoding.escape($0.0) + "=" + FormEncoding.escape($0.1) }.joined(separator: "&")
+            url += (url.contains("?") ? "&" : "?") + FormEncoding.query(query)
         }
         let method = try text(spec.method).uppercased()
         return OutboundRequest(method: method, url: url, headers: headers, body: body)
@@ -136,7 +136,12 @@ extension CharacterSet {
 }
 
 /// `application/x-www-form-urlencoded` with bracketed nesting (`metadata[plan]=pro`, `items[0][price]=x`).
-enum FormEncoding {
+public enum FormEncoding {
+    /// `name=value&…` with both sides percent-encoded (a query string or a form body).
+    public static func query(_ pairs: [(String, String)]) -> String {
+        pairs.map { escape($0.0) + "=" + escape($0.1) }.joined(separator: "&")
+    }
+
     static func encode(_ value: JSONValue) -> String {
         pairs(value, prefix: nil).map { escape($0.0) + "=" + escape($0.1) }.joined(separator: "&")
     }
@@ -160,7 +165,8 @@ enum FormEncoding {
         return set
     }()
 
-    static func escape(_ text: String) -> String {
+    /// Percent-encodes everything but the unreserved characters.
+    public static func escape(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
     }
 }

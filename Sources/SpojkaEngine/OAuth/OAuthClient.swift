@@ -31,8 +31,8 @@ struct OAuthClient: Sendable {
 
     /// POSTs a form to the token endpoint with client_secret_basic authentication.
     func token(_ url: String, clientID: String, clientSecret: Secret, form: [(String, String)]) async throws(TokenFailure) -> TokenSet {
-        let body = form.map { "\(Self.formEncode($0.0))=\(Self.formEncode($0.1))" }.joined(separator: "&")
-        let basic = Data("\(Self.formEncode(clientID)):\(Self.formEncode(clientSecret.reveal()))".utf8).base64EncodedString()
+        let body = FormEncoding.query(form)
+        let basic = Data("\(FormEncoding.escape(clientID)):\(FormEncoding.escape(clientSecret.reveal()))".utf8).base64EncodedString()
         let request = OutboundRequest(method: "POST", url: url, headers: [("Content-Type", "application/x-www-form-urlencoded"),
                                                                         ("Accept", "application/json"), ("Authorization", "Basic \(basic)")],
                                       body: Array(body.utf8))
@@ -59,16 +59,8 @@ struct OAuthClient: Sendable {
         return try? JSONDecoder().decode(JSONValue.self, from: Data(response.body))
     }
 
-    /// `application/x-www-form-urlencoded` encoding of one value.
-    static func formEncode(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
-    }
-
     /// A URL with query parameters appended.
     static func url(_ base: String, _ query: [(String, String)]) -> String {
-        let joined = query.map { "\(formEncode($0.0))=\(formEncode($0.1))" }.joined(separator: "&")
-        return base + (base.contains("?") ? "&" : "?") + joined
+        base + (base.contains("?") ? "&" : "?") + FormEncoding.query(query)
     }
 }

@@ -88,7 +88,7 @@ extension Interpreter {
         case .forEach(let array):
             let value = try render(array, node, context)
             guard case .array(let items) = value else {
-                throw StepFailure(nodeID: node.id, code: "template_error", message: "forEach needs an array, got \(value.typeName)")
+                throw StepFailure(nodeID: node.id, code: "template_error", message: "forEach needs an array, got \(value.jmesTypeName)")
             }
             for item in items { guard try await iterate(item) else { return .suspended } }
         case .times(let count):
@@ -110,19 +110,5 @@ extension Interpreter {
         let output = JSONValue.array(results)
         try await commit(node, key: key, status: .completed, startedAt: startedAt, output: output)
         return .done(output, handles: ["complete"])
-    }
-}
-
-extension JSONValue {
-    /// The JSON type name, for messages.
-    var typeName: String {
-        switch self {
-        case .null: "null"
-        case .bool: "boolean"
-        case .int, .double: "number"
-        case .string: "string"
-        case .array: "array"
-        case .object: "object"
-        }
     }
 }

@@ -12,7 +12,7 @@ extension RunEngine {
     func perform(_ job: Job) async {
         switch job {
         case .fresh(let run, let graph):
-            _ = await drive(run, graph: graph, replay: [graph.trigger: triggerStep(run, graph)])
+            _ = await drive(run, graph: graph, replay: [:])  // nothing committed yet beyond the run itself
         case .resume(let id):
             do {
                 guard let run = try await store.read({ try await $0.run(id) }), run.status == .running else { return }
