@@ -314,7 +314,16 @@ def create_app(lifetime, token_delay_ms=0):
             store.counters["userinfo"] += 1
         if current_token.user is None:
             return jsonify(error="insufficient_scope", error_description="token has no user"), 403
-        return current_token.user.to_dict()
+        body = current_token.user.to_dict()
+        echo = request.args.get("echo_token")
+        if echo:
+            # A careless provider: the answer repeats the token (and, with echo_token=name, puts it in the name).
+            token = current_token.access_token
+            body.update(access_token=token, authorization=request.headers.get("Authorization"),
+                        session={"token": token, "scopes": current_token.scope})
+            if echo == "name":
+                body["name"] = "%s (%s)" % (body["name"], token)
+        return body
 
     @app.route("/api/me", methods=["GET", "POST"])
     @require_oauth()
