@@ -1,0 +1,40 @@
+import Foundation
+import SpojkaCore
+import SpojkaTestSupport
+import Testing
+
+/// A connection's `account` is read by every member, viewers included: it keeps who signed in, never what else the
+/// provider's userinfo answer carried (a careless provider repeats the access token there).
+@Suite("OAuth: the upstream account keeps identity fields only", .serialized, .enabled(if: OAuthProvider.isAvailable))
+struct OAuthAccountTests {
+    @Test func aUserinfoAnswerThatEchoesTheTokenLeavesOnlyTheIdentityForViewers() async throws {
+        let app = try TestApp(configure: { $0.allowPrivateNetwork = true; $0.httpAttempts = 1 })
+        try await app.run { api in
+            let owner = try await api.setUp()
+            let oauth = try await OAuthFixture.make(api, owner, userinfo: "/userinfo?echo_token=name")
+            let id = try await oauth.connected()
+            let viewer = try await api.addMember("viewer@example.com", role: "viewer", workspace: owner.workspace, by: owner.token)
+            let read = try await api.request(.get, "\(oauth.connections)/\(id)", token: viewer.token)
+            #expect(read.status == 200 && read.json["status"] == "active", "\(read.text)")
+            // `name` carried the token: dropped with `access_token`, `authorization` and `session`.
+            #expect(read.json["account"] == ["sub": "user-alice", "login": "alice", "email": "alice@example.test"], "\(read.text)")
+            let list = try await api.request(.get, oauth.connections, token: viewer.token)
+            let events = try await api.request(.get, "\(oauth.connections)/\(id)/events", token: owner.token)
+            for text in [read.text, list.text, events.text] {
+                #expect(!text.contains("access_token") && !text.contains("Bearer") && !text.contains("session"), "\(text)")
+            }
+            #expect(events.text.contains("user-alice"), "the authorized event names the identity")
+            #expect(try await oauth.callMe(id).status == 200, "the connection works")
+        }
+    }
+
+    @Test func aPlainUserinfoAnswerKeepsItsIdentityFields() async throws {
+        let app = try TestApp(configure: { $0.allowPrivateNetwork = true; $0.httpAttempts = 1 })
+        try await app.run { api in
+            let owner = try await api.setUp()
+            let oauth = try await OAuthFixture.make(api, owner)
+            let id = try await oauth.connected()
+            #expect(try await oauth.connection(id)["account"] == ["sub": "user-alice", "login": "alice", "email": "alice@example.test", "name": "Alice"])
+        }
+    }
+}
