@@ -31,16 +31,20 @@ public struct CanaryScan: Sendable {
     /// Every finding in `bytes` (e.g. a database file).
     public func findings(in bytes: [UInt8], surface: String) -> [Finding] {
         var out: [Finding] = []
+        var found = Set<String>()
         let views: [(String, [UInt8])] = [("plaintext", bytes), ("JSON-unescaped", Self.jsonUnescaped(bytes)),
                                           ("percent-decoded", Self.percentDecoded(bytes, plus: false)),
                                           ("form-decoded", Self.percentDecoded(bytes, plus: true))]
         for (name, view) in views {
-            for canary in canaries where Self.contains(view, Array(canary.utf8)) {
+            // One finding per canary and surface: the first form it shows in.
+            for canary in canaries where !found.contains(canary) && Self.contains(view, Array(canary.utf8)) {
                 out.append(Finding(surface: surface, form: name, canary: canary))
+                found.insert(canary)
             }
             for (offset, decoded) in Self.base64Decodings(view) {
-                for canary in canaries where Self.contains(decoded, Array(canary.utf8)) {
+                for canary in canaries where !found.contains(canary) && Self.contains(decoded, Array(canary.utf8)) {
                     out.append(Finding(surface: surface, form: "base64 of \(name) (alignment \(offset))", canary: canary))
+                    found.insert(canary)
                 }
             }
         }
