@@ -38,3 +38,30 @@ struct OAuthAccountTests {
         }
     }
 }
+
+@Suite("Connections: a stored account shows identity fields only")
+struct StoredAccountTests {
+    @Test func anAccountStoredBeforeTheFilterShowsOnlyItsIdentity() async throws {
+        let app = try TestApp()
+        try await app.run { api in
+            let owner = try await api.setUp()
+            let created = try await api.request(.post, "/api/v1/workspaces/\(owner.workspace)/connections", token: owner.token, body: [
+                "connector": "http", "name": "Legacy", "settings": ["baseUrl": "https://api.example.com"], "credentials": [:]])
+            let id = try #require(created.json["id"]?.stringValue, "\(created.text)")
+            let token = "legacy_token_\(UUID().uuidString)"
+            try await app.withStore { store in
+                try await store.transaction { tx in
+                    var connection = try #require(try await tx.connection(ID(rawValue: id), in: ID(rawValue: owner.workspace)))
+                    connection.account = ["id": 42, "login": "alice", "access_token": .string(token), "session": ["token": .string(token)],
+                                          "emails": [.string(token)]]
+                    try await tx.updateConnection(connection)
+                }
+            }
+            let viewer = try await api.addMember("viewer@example.com", role: "viewer", workspace: owner.workspace, by: owner.token)
+            let read = try await api.request(.get, "/api/v1/workspaces/\(owner.workspace)/connections/\(id)", token: viewer.token)
+            #expect(read.json["account"] == ["id": 42, "login": "alice"], "\(read.text)")
+            let list = try await api.request(.get, "/api/v1/workspaces/\(owner.workspace)/connections", token: viewer.token)
+            #expect(!read.text.contains(token) && !list.text.contains(token))
+        }
+    }
+}

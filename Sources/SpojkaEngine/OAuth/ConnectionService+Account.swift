@@ -27,4 +27,18 @@ extension ConnectionService {
         case nil: return nil
         }
     }
+
+    /// How a stored account is shown to readers: an object keeps only its scalar identity fields (an account stored
+    /// before the rule above may hold a whole userinfo answer, token included); any other value as it is.
+    public static func shownAccount(_ account: JSONValue?) -> JSONValue? {
+        guard case .object(let members)? = account else { return account }
+        let kept = members.filter { member in
+            guard identityFields.contains(member.key) else { return false }
+            switch member.value {
+            case .string, .int, .double: return true
+            default: return false
+            }
+        }
+        return kept.isEmpty ? nil : .object(kept)
+    }
 }
