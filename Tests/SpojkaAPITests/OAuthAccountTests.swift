@@ -3,9 +3,10 @@ import SpojkaCore
 import SpojkaTestSupport
 import Testing
 
-/// A connection's `account` is read by every member, viewers included: it keeps who signed in, never what else the
-/// provider's userinfo answer carried (a careless provider repeats the access token there).
-@Suite("OAuth: the upstream account keeps identity fields only", .serialized, .enabled(if: OAuthProvider.isAvailable))
+/// A connection's `account` and status are read by every member, viewers included: the account keeps who signed in,
+/// never what else the provider's userinfo answer carried, and a provider's error shows no credential it repeats
+/// (a careless provider echoes the access token, the client's Basic credentials or the refresh token).
+@Suite("OAuth: accounts and provider errors show no credential", .serialized, .enabled(if: OAuthProvider.isAvailable))
 struct OAuthAccountTests {
     @Test func aUserinfoAnswerThatEchoesTheTokenLeavesOnlyTheIdentityForViewers() async throws {
         let app = try TestApp(configure: { $0.allowPrivateNetwork = true; $0.httpAttempts = 1 })
@@ -25,6 +26,25 @@ struct OAuthAccountTests {
             }
             #expect(events.text.contains("user-alice"), "the authorized event names the identity")
             #expect(try await oauth.callMe(id).status == 200, "the connection works")
+        }
+    }
+
+    @Test func aTokenEndpointErrorThatRepeatsTheRequestShowsNoCredential() async throws {
+        let app = try TestApp(configure: { $0.allowPrivateNetwork = true; $0.httpAttempts = 1 })
+        try await app.run { api in
+            let owner = try await api.setUp()
+            let oauth = try await OAuthFixture.make(api, owner, token: "/oauth/token?echo=1")
+            let id = try await oauth.connected()
+            try await oauth.provider.revokeUser("alice")
+            let failed = try await oauth.callMe(id)
+            #expect(failed.errorCode == "auth_rejected", "\(failed.text)")
+            let read = try await api.request(.get, "\(oauth.connections)/\(id)", token: owner.token)
+            let reason = read.json["statusReason"]?.stringValue ?? ""
+            #expect(reason.contains("invalid_grant") && reason.contains("authorization=[redacted]") && reason.contains("refresh_token=[redacted]"), "\(reason)")
+            let events = try await api.request(.get, "\(oauth.connections)/\(id)/events", token: owner.token)
+            let scan = CanaryScan([oauth.client.secret])
+            let leaks = ([failed.text, read.text, events.text] + app.logs.all).flatMap { scan.findings(in: $0, surface: "answer") }
+            #expect(leaks.isEmpty, "\(leaks)")
         }
     }
 
