@@ -72,7 +72,7 @@ public struct Scrubber: Sendable {
     /// alignments it can take inside a larger encoded value (only the characters that depend on the value alone).
     static func encodings(of value: String) -> [String] {
         var out = [value]
-        for allowed in [unreserved, CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+?#"))] {
+        for allowed in [unreserved, queryValue] {
             if let escaped = value.addingPercentEncoding(withAllowedCharacters: allowed) { out.append(escaped) }
         }
         let bytes = Array(value.utf8)
@@ -87,6 +87,9 @@ public struct Scrubber: Sendable {
         }
         return out
     }
+
+    /// What a URL library leaves unescaped in a query value.
+    static let queryValue = CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+?#"))
 
     static let unreserved: CharacterSet = {
         var set = CharacterSet.alphanumerics
