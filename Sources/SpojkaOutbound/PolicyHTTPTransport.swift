@@ -8,7 +8,8 @@ import SpojkaConnectorKit
 ///
 /// Each hop resolves the host once through the policy and connects to that checked address (DNS
 /// rebinding cannot swap it). Redirects are followed here (at most 5), never by the client, so each hop
-/// is checked; the `Authorization` header is dropped when a redirect leaves the original host.
+/// is checked; a redirect to another origin drops every credential the request carried (see
+/// `CredentialStripping`). Framing and hop-by-hop headers are never taken from the request.
 public final class PolicyHTTPTransport: HTTPTransport {
     let clients: PinnedClients
     let policy: NetworkPolicy
@@ -32,7 +33,7 @@ public final class PolicyHTTPTransport: HTTPTransport {
     /// Sends `request`, following allowed redirects.
     public func send(_ request: OutboundRequest, timeout: Duration) async throws -> OutboundResponse {
         var current = request
-        let originalHost = URL(string: request.url)?.host
+        let origin = URLOrigin(request.url)
         for _ in 0...Self.maxRedirects {
             let (host, address) = try await destination(current.url)
             let response = try await clients.with(host: host, address: address) { try await execute(current, on: $0, timeout: timeout) }
@@ -43,7 +44,7 @@ public final class PolicyHTTPTransport: HTTPTransport {
                 current.method = "GET"
                 current.body = nil
             }
-            if next.host != originalHost { current.headers.removeAll { $0.0.lowercased() == "authorization" } }
+            if URLOrigin(current.url) != origin { try CredentialStripping.strip(&current) }
         }
         throw TransportError(.network, "too many redirects")
     }
@@ -64,7 +65,7 @@ public final class PolicyHTTPTransport: HTTPTransport {
     func execute(_ request: OutboundRequest, on client: HTTPClient, timeout: Duration) async throws -> OutboundResponse {
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = HTTPMethod(rawValue: request.method)
-        for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
+        for (name, value) in request.headers where !FramingHeaders.isFraming(name) { outgoing.headers.add(name: name, value: value) }
         if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
         do {
             let seconds = timeout.components.seconds
