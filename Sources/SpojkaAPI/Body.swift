@@ -30,17 +30,9 @@ struct BodyReader: Sendable {
         guard contentType.hasPrefix("application/json") else {
             throw SpojkaError(.unsupportedMediaType, "Send the body as application/json")
         }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: limit)
-        } catch {
-            throw SpojkaError(.payloadTooLarge, "The request body exceeds \(limit) bytes",
-                              details: ["limitBytes": .int(limit)])
-        }
+        let buffer = try await Self.collect(request, limit: limit)
         let data = Data(buffer: buffer)
-        guard let json = try? JSONDecoder().decode(JSONValue.self, from: data) else {
-            throw SpojkaError(.malformedJSON, "The request body is not valid JSON")
-        }
+        let json = try Self.parse(buffer.readableBytesView, what: "The request body")
         guard let object = json.objectValue else {
             throw SpojkaError.validation([("", "the body must be a JSON object")])
         }
@@ -57,6 +49,27 @@ struct BodyReader: Sendable {
         let problems = value.problems()
         if !problems.isEmpty { throw SpojkaError.validation(problems) }
         return (value, json)
+    }
+
+    /// The whole body, or 413 without reading further when it is (or declares to be) larger than `limit`.
+    static func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
+        let tooLarge = SpojkaError(.payloadTooLarge, "The request body exceeds \(limit) bytes", details: ["limitBytes": .int(limit)])
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit { throw tooLarge }
+        do { return try await request.body.collect(upTo: limit) } catch { throw tooLarge }
+    }
+
+    /// Parses JSON text with the input nesting limit: 400 when it is not JSON, 422 when it nests too deeply.
+    static func parse(_ bytes: some Collection<UInt8>, what: String) throws -> JSONValue {
+        do { return try JSONValue(parsing: bytes) } catch {
+            if error.kind == .tooDeep { throw tooDeep(what) }
+            throw SpojkaError(.malformedJSON, "\(what) is not valid JSON: \(error.description)")
+        }
+    }
+
+    /// 422 `nesting_too_deep` for `what` (e.g. "The request body").
+    static func tooDeep(_ what: String) -> SpojkaError {
+        SpojkaError(.nestingTooDeep, "\(what) nests arrays and objects deeper than \(JSONValue.maxInputDepth) levels",
+                    details: ["maxDepth": .int(JSONValue.maxInputDepth)])
     }
 
     static func describe(_ error: DecodingError) -> (path: String, message: String) {

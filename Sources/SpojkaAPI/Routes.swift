@@ -56,6 +56,12 @@ enum Reply {
                         body: .init(byteBuffer: .init(bytes: data)))
     }
 
+    /// A JSON value as a response, serialised in linear time however deeply it nests.
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) throws -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                 body: .init(byteBuffer: .init(bytes: value.jsonBytes)))
+    }
+
     /// 204 No Content.
     static func noContent() -> Response { Response(status: .noContent) }
 }
