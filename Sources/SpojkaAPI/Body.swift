@@ -1,12 +1,15 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import SpojkaConnectorKit
 import SpojkaCore
 
 /// A request body type: its allowed fields and its own validation.
 protocol APIInput: Decodable, Sendable {
     /// Every accepted top-level field; any other is rejected.
     static var fields: Set<String> { get }
+    /// The body's JSON Schema with its limits (`BodySchemas.swift`): checked on every request and published in OpenAPI.
+    static var schema: JSONValue { get }
     /// Field-level problems beyond types (empty when valid).
     func problems() -> [(path: String, message: String)]
 }
@@ -48,7 +51,20 @@ struct BodyReader: Sendable {
         }
         let problems = value.problems()
         if !problems.isEmpty { throw SpojkaError.validation(problems) }
+        let violations = try Self.schemas.schema(for: T.schema).validate(json)
+        if !violations.isEmpty { throw SpojkaError.validation(violations.map { (Self.path($0.instancePath), $0.message) }) }
         return (value, json)
+    }
+
+    /// The compiled body schemas.
+    static let schemas = JSONSchemaCache()
+
+    /// `/nodes/3/id` → `nodes[3].id`.
+    static func path(_ pointer: String) -> String {
+        pointer.split(separator: "/", omittingEmptySubsequences: true).map { part in
+            let token = part.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+            return Int(token) != nil ? "[\(token)]" : "." + token
+        }.joined().trimmingPrefix(".").description
     }
 
     /// The whole body, or 413 without reading further when it is (or declares to be) larger than `limit`.
