@@ -36,10 +36,7 @@ struct HookRoutes {
         }) else { throw SpojkaError.notFound("Webhook") }
         guard let trigger = try await services.engine.triggerConfig(of: workflow), trigger["kind"]?.stringValue == "webhook",
               let signing = trigger["signing"]?.stringValue else { throw SpojkaError.notFound("Webhook") }
-        let buffer: ByteBuffer
-        do { buffer = try await request.body.collect(upTo: services.bodyLimit) } catch {
-            throw SpojkaError(.payloadTooLarge, "The request body exceeds \(services.bodyLimit) bytes", details: ["limitBytes": .int(services.bodyLimit)])
-        }
+        let buffer = try await BodyReader.collect(request, limit: services.bodyLimit)
         let body = Array(buffer.readableBytesView)
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
@@ -49,7 +46,7 @@ struct HookRoutes {
             services.logger.warning("webhook signature refused", metadata: ["hook": .string(hook), "reason": .string(reason)])
             throw SpojkaError(.invalidSignature, "The webhook signature is not valid: \(reason)")
         }
-        let input: JSONValue = ["body": Self.payload(body, contentType: headers["content-type"]),
+        let input: JSONValue = ["body": try Self.payload(body, contentType: headers["content-type"]),
                                 "headers": .object(headers.filter { !Self.hiddenHeaders.contains($0.key) }.mapValues { .string($0) }),
                                 "query": .object(Dictionary(request.uri.queryParameters.map { (String($0.key), JSONValue.string(String($0.value))) },
                                                             uniquingKeysWith: { a, _ in a }))]
@@ -78,10 +75,15 @@ struct HookRoutes {
         return reply
     }
 
-    /// JSON bodies become JSON; anything else is kept as text (or base64 when not UTF-8).
-    static func payload(_ body: [UInt8], contentType: String?) -> JSONValue {
+    /// JSON bodies become JSON (422 when nested deeper than the input limit); anything else is kept as text (or base64
+    /// when not UTF-8).
+    static func payload(_ body: [UInt8], contentType: String?) throws -> JSONValue {
         if body.isEmpty { return .null }
-        if contentType?.lowercased().contains("json") == true, let json = try? JSONDecoder().decode(JSONValue.self, from: Data(body)) { return json }
+        if contentType?.lowercased().contains("json") == true {
+            do { return try JSONValue(parsing: body) } catch {
+                if error.kind == .tooDeep { throw BodyReader.tooDeep("The webhook payload") }
+            }
+        }
         if let text = String(validating: body, as: UTF8.self) { return .string(text) }
         return ["base64": .string(Data(body).base64EncodedString())]
     }

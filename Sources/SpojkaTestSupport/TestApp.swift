@@ -18,7 +18,7 @@ public struct JSONResponse: Sendable {
     public let text: String
     /// Parsed body (`null` when empty or not JSON).
     public var json: JSONValue {
-        (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .null
+        (try? JSONValue(parsingText: text, maxDepth: 4096)) ?? .null
     }
     /// `error.code` of an error answer.
     public var errorCode: String? { json["error"]?["code"]?.stringValue }

@@ -64,7 +64,9 @@ extension PostgresTools {
         case .float4, .float8: return (try? cell.decode(Double.self)).map(JSONValue.double) ?? .null
         case .bool: return (try? cell.decode(Bool.self)).map(JSONValue.bool) ?? .null
         case .json, .jsonb:
-            return (try? cell.decode(String.self)).flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) } ?? .null
+            // JSON nested deeper than the input limit stays text (json.parse then names the limit).
+            guard let text = try? cell.decode(String.self) else { return .null }
+            return (try? JSONValue(parsingText: text)) ?? .string(text)
         case .timestamp, .timestamptz, .date:
             return (try? cell.decode(Date.self)).map { .string($0.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))) } ?? .null
         case .uuid: return (try? cell.decode(UUID.self)).map { .string($0.uuidString.lowercased()) } ?? .null

@@ -47,11 +47,21 @@ extension Interpreter {
     }
 
     /// Renders a compiled value; a failure names the node, the expression and the reason.
+    /// A rendered value nesting deeper than `maxRenderedDepth` fails the step (a loop could otherwise nest without bound).
     func render(_ value: CompiledValue, _ node: CompiledNode, _ context: [String: JSONValue]) throws -> JSONValue {
-        do { return try value.render(.object(context)) } catch {
+        let rendered: JSONValue
+        do { rendered = try value.render(.object(context)) } catch {
             throw StepFailure(nodeID: node.id, code: "template_error", message: "\(error)")
         }
+        if rendered.depth > Self.maxRenderedDepth {
+            throw StepFailure(nodeID: node.id, code: "nesting_too_deep",
+                              message: "node \(node.id) produced a value nesting arrays and objects deeper than \(Self.maxRenderedDepth) levels")
+        }
+        return rendered
     }
+
+    /// Twice the input limit: templates may wrap input values, but never without bound.
+    static var maxRenderedDepth: Int { 2 * JSONValue.maxInputDepth }
 
     private func perform(_ node: CompiledNode, key: String, context: [String: JSONValue], path: String, startedAt: Date) async throws -> NodeResult {
         switch node.kind {
