@@ -15,6 +15,8 @@ extension SpojkaError.Code {
     static let unsupportedMediaType: Self = "unsupported_media_type"
     /// The body is larger than the limit.
     static let payloadTooLarge: Self = "payload_too_large"
+    /// A JSON document nests arrays and objects deeper than `JSONValue.maxInputDepth`.
+    static let nestingTooDeep: Self = "nesting_too_deep"
     /// The route exists but not for this method.
     static let methodNotAllowed: Self = "method_not_allowed"
 }
@@ -31,7 +33,7 @@ extension SpojkaError {
         case .alreadySetUp, .lastOwner, .conflict: .conflict
         case .payloadTooLarge: .contentTooLarge
         case .unsupportedMediaType: .unsupportedMediaType
-        case .validationFailed: .unprocessableContent
+        case .validationFailed, .nestingTooDeep: .unprocessableContent
         case .rateLimited: .tooManyRequests
         case .connectionNotFound: .notFound
         case .verificationFailed, .invalidWorkflow: .unprocessableContent
@@ -80,6 +82,8 @@ struct ErrorMiddleware: RouterMiddleware {
             }
             var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
             if mapped.code == .unauthorized { headers[.wwwAuthenticate] = #"Bearer realm="spojka""# }
+            // The rest of an oversized body is not read: the connection closes after the answer (ConnectionCloser).
+            if mapped.code == .payloadTooLarge { headers[.connection] = "close" }
             if case .int(let seconds)? = mapped.details["retryAfterSeconds"] { headers[.retryAfter] = String(seconds) }
             let body = ErrorBody(error: .init(code: mapped.code.rawValue, message: mapped.message, details: mapped.details))
             let data = (try? APIJSON.encoder.encode(body)) ?? Data(#"{"error":{"code":"internal_error"}}"#.utf8)

@@ -1,12 +1,15 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import SpojkaConnectorKit
 import SpojkaCore
 
 /// A request body type: its allowed fields and its own validation.
 protocol APIInput: Decodable, Sendable {
     /// Every accepted top-level field; any other is rejected.
     static var fields: Set<String> { get }
+    /// The body's JSON Schema with its limits (`BodySchemas.swift`): checked on every request and published in OpenAPI.
+    static var schema: JSONValue { get }
     /// Field-level problems beyond types (empty when valid).
     func problems() -> [(path: String, message: String)]
 }
@@ -30,17 +33,9 @@ struct BodyReader: Sendable {
         guard contentType.hasPrefix("application/json") else {
             throw SpojkaError(.unsupportedMediaType, "Send the body as application/json")
         }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: limit)
-        } catch {
-            throw SpojkaError(.payloadTooLarge, "The request body exceeds \(limit) bytes",
-                              details: ["limitBytes": .int(limit)])
-        }
+        let buffer = try await Self.collect(request, limit: limit)
         let data = Data(buffer: buffer)
-        guard let json = try? JSONDecoder().decode(JSONValue.self, from: data) else {
-            throw SpojkaError(.malformedJSON, "The request body is not valid JSON")
-        }
+        let json = try Self.parse(buffer.readableBytesView, what: "The request body")
         guard let object = json.objectValue else {
             throw SpojkaError.validation([("", "the body must be a JSON object")])
         }
@@ -56,7 +51,41 @@ struct BodyReader: Sendable {
         }
         let problems = value.problems()
         if !problems.isEmpty { throw SpojkaError.validation(problems) }
+        let violations = try Self.schemas.schema(for: T.schema).validate(json)
+        if !violations.isEmpty { throw SpojkaError.validation(violations.map { (Self.path($0.instancePath), $0.message) }) }
         return (value, json)
+    }
+
+    /// The compiled body schemas.
+    static let schemas = JSONSchemaCache()
+
+    /// `/nodes/3/id` → `nodes[3].id`.
+    static func path(_ pointer: String) -> String {
+        pointer.split(separator: "/", omittingEmptySubsequences: true).map { part in
+            let token = part.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+            return Int(token) != nil ? "[\(token)]" : "." + token
+        }.joined().trimmingPrefix(".").description
+    }
+
+    /// The whole body, or 413 without reading further when it is (or declares to be) larger than `limit`.
+    static func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
+        let tooLarge = SpojkaError(.payloadTooLarge, "The request body exceeds \(limit) bytes", details: ["limitBytes": .int(limit)])
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit { throw tooLarge }
+        do { return try await request.body.collect(upTo: limit) } catch { throw tooLarge }
+    }
+
+    /// Parses JSON text with the input nesting limit: 400 when it is not JSON, 422 when it nests too deeply.
+    static func parse(_ bytes: some Collection<UInt8>, what: String) throws -> JSONValue {
+        do { return try JSONValue(parsing: bytes) } catch {
+            if error.kind == .tooDeep { throw tooDeep(what) }
+            throw SpojkaError(.malformedJSON, "\(what) is not valid JSON: \(error.description)")
+        }
+    }
+
+    /// 422 `nesting_too_deep` for `what` (e.g. "The request body").
+    static func tooDeep(_ what: String) -> SpojkaError {
+        SpojkaError(.nestingTooDeep, "\(what) nests arrays and objects deeper than \(JSONValue.maxInputDepth) levels",
+                    details: ["maxDepth": .int(JSONValue.maxInputDepth)])
     }
 
     static func describe(_ error: DecodingError) -> (path: String, message: String) {

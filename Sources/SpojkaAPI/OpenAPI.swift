@@ -22,12 +22,16 @@ enum OpenAPIDocument {
     }
 
     static func operation(_ route: RouteDoc) -> JSONValue {
+        var success: [String: JSONValue] = ["description": route.success == 204 ? "No content" : "Success"]
+        if route.success != 204 {
+            success["content"] = .object([responseType(route.path): .object(["schema": responseSchema(route.path)])])
+        }
         var op: [String: JSONValue] = [
             "summary": .string(route.summary),
             "tags": .array([.string(route.tag)]),
             "operationId": .string(operationID(route)),
             "responses": .object([
-                String(route.success): .object(["description": route.success == 204 ? "No content" : "Success"]),
+                String(route.success): .object(success),
                 "default": .object(["description": "Error", "content": .object([
                     "application/json": .object(["schema": .object(["$ref": "#/components/schemas/Error"])]),
                 ])]),
@@ -38,18 +42,40 @@ enum OpenAPIDocument {
         let params = pathParams.map { parameter($0, in: "path", required: true) } + route.queryParameters.map { parameter($0, in: "query", required: false) }
         if !params.isEmpty { op["parameters"] = .array(params) }
         if let fields = route.bodyFields {
-            let properties = Dictionary(uniqueKeysWithValues: fields.map { ($0, JSONValue.object([:])) })
+            // Every accepted field is documented, typed where the body schema says how.
+            var schema = route.bodySchema?.objectValue ?? ["type": "object", "additionalProperties": false]
+            var properties = schema["properties"]?.objectValue ?? [:]
+            for field in fields where properties[field] == nil { properties[field] = .object([:]) }
+            schema["properties"] = .object(properties)
             op["requestBody"] = .object(["required": true, "content": .object([
-                "application/json": .object(["schema": .object([
-                    "type": "object", "additionalProperties": false, "properties": .object(properties),
-                ])]),
+                "application/json": .object(["schema": .object(schema)]),
             ])])
         }
         return .object(op)
     }
 
+    /// The media type of a route's successful answer.
+    static func responseType(_ path: String) -> String {
+        switch path {
+        case "/metrics": "text/plain"
+        case "/oauth/callback": "text/html"
+        case "/api/v1/connectors/{key}/icon": "image/svg+xml"
+        default: "application/json"
+        }
+    }
+
+    static func responseSchema(_ path: String) -> JSONValue {
+        responseType(path) == "application/json" ? ["type": "object"] : ["type": "string"]
+    }
+
     static func parameter(_ name: String, in location: String, required: Bool) -> JSONValue {
-        .object(["name": .string(name), "in": .string(location), "required": .bool(required), "schema": .object(["type": "string"])])
+        let schema: JSONValue = switch (location, name) {
+        case ("query", "limit"): ["type": "integer", "minimum": 1, "maximum": 200]
+        case ("query", "force"): ["type": "boolean"]
+        case ("query", _): ["type": "string", "maxLength": 1000]
+        default: ["type": "string", "minLength": 1, "maxLength": .int(Limits.key)]
+        }
+        return .object(["name": .string(name), "in": .string(location), "required": .bool(required), "schema": schema])
     }
 
     static func operationID(_ route: RouteDoc) -> String {

@@ -20,6 +20,8 @@ public struct RouteDoc: Sendable {
     public let success: Int
     /// Documented query parameters.
     public let queryParameters: [String]
+    /// The body's JSON Schema, when the route takes a body.
+    public var bodySchema: JSONValue? = nil
 }
 
 /// Registers handlers on the router and records each route's documentation.
@@ -43,7 +45,7 @@ struct RouteRegistrar {
         }.joined(separator: "/")
         router.on(RouterPath(routerPath), method: method) { request, context in try await handler(request, context) }
         docs.append(RouteDoc(method: method.rawValue, path: path, summary: summary, tag: tag, authenticated: authenticated,
-                             bodyFields: body.map { $0.fields.sorted() }, success: success, queryParameters: query))
+                             bodyFields: body.map { $0.fields.sorted() }, success: success, queryParameters: query, bodySchema: body?.schema))
     }
 }
 
@@ -54,6 +56,12 @@ enum Reply {
         let data = try APIJSON.encoder.encode(value)
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
                         body: .init(byteBuffer: .init(bytes: data)))
+    }
+
+    /// A JSON value as a response, serialised in linear time however deeply it nests.
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) throws -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                 body: .init(byteBuffer: .init(bytes: value.jsonBytes)))
     }
 
     /// 204 No Content.

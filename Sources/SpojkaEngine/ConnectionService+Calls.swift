@@ -92,7 +92,11 @@ extension ConnectionService {
 
     /// Calls a tool that needs no connection (utilities, and the generic HTTP connector without credentials).
     public func callWithoutConnection(_ tool: String, arguments: JSONValue, connector: String) async throws -> JSONValue {
-        try await runtime.call(ToolCall(connector: try manifest(connector), tool: tool, arguments: arguments))
+        guard let manifest = catalog.connector(connector) else { throw SpojkaError.validation([("connector", "no connector has the key \(connector)")]) }
+        guard manifest.isUtility || manifest.key == "http" else {
+            throw SpojkaError.validation([("connection", "connector \(connector) needs a connection")])
+        }
+        return try await runtime.call(ToolCall(connector: manifest, tool: tool, arguments: arguments))
     }
 
     /// The writes recording a call's decryption, status and `lastUsedAt`;

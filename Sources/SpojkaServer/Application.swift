@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 import Prometheus
 import SpojkaAPI
 import SpojkaConnectorKit
@@ -61,9 +63,14 @@ public func buildApplication(config: ServerConfig, logger: Logger, dependencies:
                                logger: logger, engineOptions: engineOptions, durable: config.durableRuns, oauth: oauth)
     let built = SpojkaAPI.buildRouter(services: services, metrics: metrics,
                                       metricsText: { registry.emitToString() })
+    let readTimeout = TimeAmount.milliseconds(Int64(config.readTimeout * 1000))
+    let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ConnectionGuard(readTimeout: readTimeout)],
+                                           idleTimeout: .milliseconds(Int64(config.idleTimeout * 1000)))
     var app = Application(
         router: built.router,
-        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "spojka"),
+        server: .http1(configuration: http1),
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "spojka",
+                             availableConnectionsDelegate: MaximumAvailableConnections(config.maxConnections, logger: logger)),
         onServerRunning: { channel in await dependencies.onListening(channel.localAddress?.port ?? config.port) },
         logger: logger)
     if let postgres = driver as? PostgresDriver { app.addServices(postgres) }

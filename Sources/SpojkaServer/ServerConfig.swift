@@ -17,6 +17,14 @@ public struct ServerConfig: Sendable {
     public var publicURL: String?
     /// Largest accepted request body in bytes (`SPOJKA_BODY_LIMIT`, default 1 MiB).
     public var bodyLimit = 1 << 20
+    /// Seconds a connection may stay idle, or deliver no complete request head, before it is closed
+    /// (`SPOJKA_IDLE_TIMEOUT_SECONDS`, default 60).
+    public var idleTimeout = 60.0
+    /// Seconds within which a request's body must arrive in full after its head (`SPOJKA_READ_TIMEOUT_SECONDS`, default 30).
+    public var readTimeout = 30.0
+    /// Most open client connections; further ones wait in the listen backlog until one closes (`SPOJKA_MAX_CONNECTIONS`,
+    /// default 1000; keep it below the process's open-files limit).
+    public var maxConnections = 1000
     /// log2 of the scrypt cost for passwords (`SPOJKA_PASSWORD_COST`, default 15).
     public var passwordCost = 15
     /// Whether tools may call private and loopback addresses (`SPOJKA_ALLOW_PRIVATE_NETWORK=true`; default false).
@@ -54,6 +62,9 @@ public struct ServerConfig: Sendable {
         if let key = env["SPOJKA_MASTER_KEY"], !key.isEmpty { config.masterKey = key }
         if let url = env["SPOJKA_PUBLIC_URL"], !url.isEmpty { config.publicURL = url }
         if let limit = env["SPOJKA_BODY_LIMIT"] { config.bodyLimit = try int(limit, "SPOJKA_BODY_LIMIT", 1024...(1 << 30)) }
+        if let idle = env["SPOJKA_IDLE_TIMEOUT_SECONDS"] { config.idleTimeout = try seconds(idle, "SPOJKA_IDLE_TIMEOUT_SECONDS") }
+        if let read = env["SPOJKA_READ_TIMEOUT_SECONDS"] { config.readTimeout = try seconds(read, "SPOJKA_READ_TIMEOUT_SECONDS") }
+        if let max = env["SPOJKA_MAX_CONNECTIONS"] { config.maxConnections = try int(max, "SPOJKA_MAX_CONNECTIONS", 1...1_000_000) }
         if let cost = env["SPOJKA_PASSWORD_COST"] { config.passwordCost = try int(cost, "SPOJKA_PASSWORD_COST", 10...20) }
         if let allow = env["SPOJKA_ALLOW_PRIVATE_NETWORK"] { config.allowPrivateNetwork = ["1", "true", "yes"].contains(allow.lowercased()) }
         if let attempts = env["SPOJKA_HTTP_ATTEMPTS"] { config.httpAttempts = try int(attempts, "SPOJKA_HTTP_ATTEMPTS", 1...10) }
@@ -82,6 +93,11 @@ public struct ServerConfig: Sendable {
     public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("spojka.sqlite") }
     /// The public URL, derived from host and port when not set.
     public var resolvedPublicURL: String { publicURL ?? "http://\(host):\(port)" }
+
+    private static func seconds(_ text: String, _ name: String) throws -> Double {
+        guard let value = Double(text), value >= 0.1, value <= 3600 else { throw ConfigError("\(name) must be a number of seconds from 0.1 to 3600") }
+        return value
+    }
 
     private static func int(_ text: String, _ name: String, _ range: ClosedRange<Int>) throws -> Int {
         guard let value = Int(text), range.contains(value) else { throw ConfigError("\(name) must be a number in \(range)") }

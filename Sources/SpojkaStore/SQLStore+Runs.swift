@@ -153,15 +153,16 @@ extension SQLStoreTransaction {
 
     static func json(_ value: JSONValue?) -> SQLValue { value.map { .text(StoredJSON.text($0)) } ?? .null }
 
+    /// A stored JSON column of a run or step: unreadable text becomes a placeholder, never a failed read.
     static func optionalJSON(_ row: SQLRow, _ column: String) throws -> JSONValue? {
-        try row.optionalString(column).map(StoredJSON.parse)
+        row.optionalString(column).map(StoredJSON.readable)
     }
 
     static func run(_ row: SQLRow) throws -> Run {
         var run = Run(id: ID(rawValue: try row.string("id")), workspaceID: ID(rawValue: try row.string("workspace_id")),
                       workflowID: ID(rawValue: try row.string("workflow_id")), version: Int(try row.int("version")),
                       status: Run.Status(rawValue: try row.string("status")) ?? .failed, trigger: try row.string("trigger_kind"),
-                      input: try StoredJSON.parse(try row.string("input")), startedBy: row.optionalString("started_by").map(ID.init),
+                      input: StoredJSON.readable(try row.string("input")), startedBy: row.optionalString("started_by").map(ID.init),
                       createdAt: try row.date("created_at"))
         run.output = try optionalJSON(row, "output")
         run.error = try optionalJSON(row, "error")

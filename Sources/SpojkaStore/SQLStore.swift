@@ -46,15 +46,23 @@ extension SQLRow {
     func optionalDate(_ column: String) -> Date? { self[column]?.int.map { Date(millis: $0) } }
 }
 
-/// JSON text of stored values: sorted keys, so stored text is stable.
+/// JSON text of stored values: sorted keys, so stored text is stable. Both directions are linear in the size of the
+/// value and free of recursion, so no stored value can make a read slow or fail for its nesting.
 enum StoredJSON {
-    static func text(_ value: JSONValue) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+    /// The deepest nesting read back from the database; inputs are limited far below (`JSONValue.maxInputDepth`).
+    static let maxDepth = 4096
+
+    static func text(_ value: JSONValue) -> String { value.jsonText }
+
+    static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
+        try JSONValue(parsingText: text, maxDepth: maxDepth)
     }
 
-    static func parse(_ text: String) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+    /// A stored value for display: one that cannot be read becomes a placeholder saying so, so that one bad record
+    /// never breaks a list or a page.
+    static func readable(_ text: String) -> JSONValue {
+        do { return try parse(text) } catch {
+            return ["unreadable": .string("This stored value could not be read (\(error.message))")]
+        }
     }
 }

@@ -27,7 +27,7 @@ struct HTTPToolCall: Sendable {
     /// Sends one request and returns `{status, headers, body}` of a successful answer, or throws a classified error.
     func exchange(_ request: OutboundRequest) async throws -> JSONValue {
         let response = try await runtime.send(request)
-        let body = Self.parseBody(response.body)
+        let body = try Self.parseBody(response.body)
         let message = Self.serviceMessage(body)
         switch response.status {
         case 200...399:
@@ -122,9 +122,15 @@ struct HTTPToolCall: Sendable {
         }
     }
 
-    static func parseBody(_ bytes: [UInt8]) -> JSONValue {
+    /// The response body as JSON, else as text; JSON nested deeper than the input limit is refused (`invalid_output`).
+    static func parseBody(_ bytes: [UInt8]) throws -> JSONValue {
         guard !bytes.isEmpty else { return .null }
-        if let json = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) { return json }
+        do { return try JSONValue(parsing: bytes) } catch {
+            if error.kind == .tooDeep {
+                throw ToolError(.invalidOutput, "The service's answer nests arrays and objects deeper than \(JSONValue.maxInputDepth) levels",
+                                details: ["maxDepth": .int(JSONValue.maxInputDepth)])
+            }
+        }
         return .string(String(decoding: bytes.prefix(1 << 20), as: UTF8.self))
     }
 

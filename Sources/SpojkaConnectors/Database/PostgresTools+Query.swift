@@ -10,14 +10,16 @@ extension PostgresTools {
     func query(_ call: ToolInvocation, _ sql: String, _ parameters: [JSONValue]) async throws -> [[String: JSONValue]] {
         let settings = call.settings
         let host = settings["host"]?.stringValue ?? "localhost"
-        try await destinations.check(host: host)
+        // Connect to the address the policy checked, never to the name again (DNS rebinding); TLS still verifies the name.
+        let address = try await destinations.connectAddress(for: host)
         let port = settings["port"].flatMap { Int(exactly: $0.doubleValue ?? 0) } ?? 5432
         let tls: PostgresConnection.Configuration.TLS = settings["sslmode"]?.stringValue == "require"
             ? .require(try .init(configuration: .clientDefault)) : (settings["sslmode"]?.stringValue == "disable" ? .disable : .prefer(try .init(configuration: .clientDefault)))
-        var configuration = PostgresConnection.Configuration(host: host, port: port, username: settings["user"]?.stringValue ?? "postgres",
+        var configuration = PostgresConnection.Configuration(host: address, port: port, username: settings["user"]?.stringValue ?? "postgres",
                                                              password: call.credentials["password"]?.reveal(),
                                                              database: settings["database"]?.stringValue, tls: tls)
         configuration.options.connectTimeout = .seconds(10)
+        if address != host { configuration.options.tlsServerName = host }
         let logger = Logger(label: "spojka.postgresql", factory: { _ in SwiftLogNoOpLogHandler() })
         let connection: PostgresConnection
         do {
@@ -62,7 +64,9 @@ extension PostgresTools {
         case .float4, .float8: return (try? cell.decode(Double.self)).map(JSONValue.double) ?? .null
         case .bool: return (try? cell.decode(Bool.self)).map(JSONValue.bool) ?? .null
         case .json, .jsonb:
-            return (try? cell.decode(String.self)).flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) } ?? .null
+            // JSON nested deeper than the input limit stays text (json.parse then names the limit).
+            guard let text = try? cell.decode(String.self) else { return .null }
+            return (try? JSONValue(parsingText: text)) ?? .string(text)
         case .timestamp, .timestamptz, .date:
             return (try? cell.decode(Date.self)).map { .string($0.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))) } ?? .null
         case .uuid: return (try? cell.decode(UUID.self)).map { .string($0.uuidString.lowercased()) } ?? .null

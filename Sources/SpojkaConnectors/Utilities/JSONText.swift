@@ -14,12 +14,9 @@ enum JSONText {
     /// Parses JSON text (any top-level value); throws a message naming `argument` on failure.
     static func parse(_ text: String, argument: String) throws -> JSONValue {
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
-        } catch let DecodingError.dataCorrupted(context) {
-            let reason = (context.underlyingError as NSError?)?.userInfo["NSDebugDescription"] as? String ?? context.debugDescription
-            throw utilityError("Argument '\(argument)' is not valid JSON: \(reason)")
+            return try JSONValue(parsingText: text)
         } catch {
-            throw utilityError("Argument '\(argument)' is not valid JSON")
+            throw utilityError("Argument '\(argument)' is not valid JSON: \(error.description)")
         }
     }
 
