@@ -5,6 +5,7 @@ import Prometheus
 import SpojkaAPI
 import SpojkaConnectorKit
 import SpojkaConnectors
+import SpojkaConsole
 import SpojkaCore
 import SpojkaEngine
 import SpojkaOutbound
@@ -61,6 +62,8 @@ public func buildApplication(config: ServerConfig, logger: Logger, dependencies:
                                logger: logger, engineOptions: engineOptions, durable: config.durableRuns, oauth: oauth)
     let built = SpojkaAPI.buildRouter(services: services, metrics: metrics,
                                       metricsText: { registry.emitToString() })
+    // After every API route: the console sees only the requests no route matched.
+    built.router.add(middleware: ConsoleMiddleware<SpojkaRequestContext>(assets: try ConsoleAssets.bundled()))
     var app = Application(
         router: built.router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "spojka"),
