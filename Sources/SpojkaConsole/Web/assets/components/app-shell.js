@@ -60,7 +60,7 @@ class AppShell extends HTMLElement {
 
   themePicker() {
     const select = h('select', { id: 'theme', 'aria-label': 'Theme', on: { change: () => setTheme(select.value) } },
-      [['system', 'System theme'], ['light', 'Light'], ['dark', 'Dark']].map(([v, label]) => h('option', { value: v, selected: v === currentTheme() }, label)));
+      [['system', 'System'], ['light', 'Light'], ['dark', 'Dark']].map(([v, label]) => h('option', { value: v, selected: v === currentTheme() }, label)));
     return select;
   }
 

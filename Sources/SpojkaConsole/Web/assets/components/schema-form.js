@@ -6,7 +6,7 @@ class SchemaForm extends HTMLElement {
   /** Draws the fields of `schema`; `prefix` names them in API error paths (e.g. 'credentials'). */
   setup(schema, { prefix, secretsAsText = false, values = {} } = {}) {
     this.schema = schema ?? { properties: {} };
-    this.prefix = prefix;
+    this.pathPrefix = prefix;
     this.inputs = new Map();
     const required = new Set(this.schema.required ?? []);
     const fields = Object.entries(this.schema.properties ?? {}).map(([name, field]) =>
@@ -16,7 +16,7 @@ class SchemaForm extends HTMLElement {
   }
 
   field(name, schema, required, value, secretsAsText) {
-    const id = uid(`${this.prefix}-${name}`);
+    const id = uid(`${this.pathPrefix}-${name}`);
     const hintId = id + '-hint';
     const errorId = id + '-error';
     const hints = [schema.description ?? schema.title ?? ''];
@@ -66,7 +66,7 @@ class SchemaForm extends HTMLElement {
       if (kind === 'enum') out[name] = JSON.parse(raw);
       else if (kind === 'integer' || kind === 'number') out[name] = Number(raw);
       else if (kind === 'object' || kind === 'array') {
-        try { out[name] = JSON.parse(raw); } catch { problems[`${this.prefix}.${name}`] = 'is not valid JSON'; }
+        try { out[name] = JSON.parse(raw); } catch { problems[`${this.pathPrefix}.${name}`] = 'is not valid JSON'; }
       } else out[name] = raw;
     }
     if (Object.keys(problems).length) throw Object.assign(new Error('Some fields are not valid'), { fields: problems });
@@ -77,7 +77,7 @@ class SchemaForm extends HTMLElement {
   showErrors(fields = {}) {
     let shown = 0;
     for (const [name, input] of this.inputs) {
-      const message = fields[`${this.prefix}.${name}`] ?? fields[`${this.prefix}/${name}`] ?? fields[`/${name}`];
+      const message = fields[`${this.pathPrefix}.${name}`] ?? fields[`${this.pathPrefix}/${name}`] ?? fields[`/${name}`];
       const error = this.querySelector('#' + CSS.escape(input.id + '-error'));
       error.textContent = message ? `${title(name, {})} ${message}` : '';
       input.setAttribute('aria-invalid', message ? 'true' : 'false');
