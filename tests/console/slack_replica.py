@@ -15,6 +15,22 @@ class SlackReplica:
             def log_message(self, *args):
                 pass
 
+            def do_GET(self):
+                # A page of another origin (same site: 127.0.0.1) that posts a form to the console's API.
+                if self.path.startswith("/cross-site-form"):
+                    target = self.path.split("target=", 1)[1]
+                    page = ("<!doctype html><html lang=en><title>Elsewhere</title><form id=f method=POST enctype=text/plain action='"
+                            + target + "'><input name='{\"name\":\"Evil\",\"x\":\"' value='\"}'></form>"
+                            "<script>document.getElementById('f').submit()</script></html>").encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/html; charset=utf-8")
+                    self.send_header("Content-Length", str(len(page)))
+                    self.end_headers()
+                    self.wfile.write(page)
+                    return
+                self.send_response(404)
+                self.end_headers()
+
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 self.rfile.read(length)

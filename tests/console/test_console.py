@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from slack_replica import SlackReplica  # noqa: E402
 
 CANARY = "xoxb-canary-5e1f0c9a7d3b4411"
+CANARY_2 = "xoxb-canary-second-88c0e2f1a9"
 BAD_TOKEN = "xoxb-wrong-token-0000"
 PASSWORD = "a long passphrase 1"
 VIEWPORTS = [(1280, 800), (390, 844)]
@@ -106,6 +107,20 @@ class Run:
             self.failures.append(message)
             print("FAIL:", message)
 
+    def look_dialog(self, name):
+        """Screenshots of an open dialog (desktop and phone, light and dark) and axe on it."""
+        for scheme in ("light", "dark"):
+            self.page.emulate_media(color_scheme=scheme)
+            for width, height in VIEWPORTS:
+                self.page.set_viewport_size({"width": width, "height": height})
+                self.page.screenshot(path=str(self.shots / f"{name}-{scheme}-{width}x{height}.png"))
+            self.page.set_viewport_size({"width": 1280, "height": 800})
+            for v in self.axe.run(self.page).response["violations"]:
+                if v["impact"] in ("serious", "critical"):
+                    self.check(False, f"{name} ({scheme}): axe {v['impact']} {v['id']}: {v['help']}")
+        self.page.emulate_media(color_scheme="light")
+        self.pages_seen.append(name)
+
     def settle(self):
         self.page.wait_for_load_state("networkidle")
         self.page.wait_for_selector("h1")
@@ -114,7 +129,7 @@ class Run:
         """Screenshots in both themes and sizes, axe in both themes, and the canary check of the DOM."""
         self.settle()
         html = self.page.content()
-        self.check(CANARY not in html, f"{name}: the canary is in the DOM")
+        self.check(CANARY not in html and CANARY_2 not in html, f"{name}: the canary is in the DOM")
         self.pages_seen.append(name)
         for scheme in ("light", "dark"):
             self.page.emulate_media(color_scheme=scheme)
@@ -132,6 +147,16 @@ class Run:
     def api(self, path):
         answer = self.page.request.get(self.base + "/api/v1" + path)
         return answer.json()
+
+    def api_write(self, method, path, body):
+        """A write through the browser's session, with its CSRF proof (like the console's own client)."""
+        csrf = self.api("/session")["csrfToken"]
+        answer = self.page.request.fetch(self.base + "/api/v1" + path, method=method, data=json.dumps(body),
+                                         headers={"Content-Type": "application/json", "X-CSRF-Token": csrf})
+        return answer.status, answer.json() if answer.status != 204 else None
+
+    def tool_call(self, ws, connection):
+        return self.api_write("POST", f"/workspaces/{ws}/tool-calls", {"connector": "slack", "tool": "auth_test", "connection": connection})
 
     def journey(self):
         page = self.page
@@ -185,6 +210,40 @@ class Run:
         page.get_by_role("button", name="Save", exact=True).click()
         expect(page.get_by_role("heading", name="Slack - Acme HQ")).to_be_visible()
         connection_url = page.url
+        connection_id = connection_url.rsplit("/", 1)[1]
+
+        # 4b. Rotate to a bad token: refused, and the old one still works through a tool call.
+        page.get_by_role("button", name="Rotate credentials").click()
+        dialog = page.get_by_role("dialog")
+        dialog.get_by_label("Token").fill(BAD_TOKEN)
+        dialog.get_by_role("button", name="Verify and rotate").click()
+        expect(dialog.locator(".alert")).to_contain_text("old credentials are kept")
+        expect(dialog.locator(".alert")).to_contain_text("invalid_auth")
+        self.look_dialog("rotate-refused")
+        dialog.get_by_role("button", name="Cancel").click()
+        status, answer = self.tool_call(ws, connection_id)
+        self.check(status == 200 and answer["output"]["team"] == "Acme Slack", f"the old credential stopped working: {status} {answer}")
+        # 4c. Rotate to a good one; the old token is then refused by the service, the new one works.
+        page.get_by_role("button", name="Rotate credentials").click()
+        page.get_by_role("dialog").get_by_label("Token").fill(CANARY_2)
+        page.get_by_role("dialog").get_by_role("button", name="Verify and rotate").click()
+        expect(page.locator(".form-status")).to_contain_text("Credentials rotated")
+        self.slack.good_tokens.discard(CANARY)
+        status, answer = self.tool_call(ws, connection_id)
+        self.check(status == 200, f"the rotated credential does not work: {status} {answer}")
+
+        # 4d. A workflow created through the API appears under Usage.
+        status, workflow = self.api_write("POST", f"/workspaces/{ws}/workflows", {
+            "name": "Team check", "nodes": [
+                {"id": "start", "type": "trigger", "config": {"kind": "manual"}},
+                {"id": "who", "type": "connector", "outputVariable": "who",
+                 "config": {"connector": "slack", "tool": "auth_test", "connection": connection_id, "arguments": {}}},
+                {"id": "reply", "type": "response", "config": {"status": 200, "body": "{{ who.team }}"}}],
+            "edges": [{"from": "start", "to": "who"}, {"from": "who", "to": "reply"}]})
+        self.check(status == 201, f"workflow not created: {status} {workflow}")
+        page.reload()
+        expect(page.get_by_role("tabpanel")).to_contain_text("Team check")
+        self.look("connection-in-use")
 
         # 5. The other pages, for screenshots and axe.
         page.goto(self.base + "/connections")
@@ -199,15 +258,66 @@ class Run:
             page.goto(self.base + path)
             self.look(name)
 
-        # 6. Delete (no workflow uses it): confirmed in a dialog.
+        # 6. Delete is blocked while the workflow uses it: the workflow is listed; a forced delete needs the typed name.
         page.goto(connection_url)
         page.get_by_role("button", name="Delete").click()
         dialog = page.get_by_role("dialog")
-        expect(dialog).to_contain_text("No workflow uses this connection")
-        dialog.get_by_role("button", name="Delete").click()
+        expect(dialog).to_contain_text("1 workflow uses this connection")
+        expect(dialog).to_contain_text("Team check")
+        dialog.get_by_label("Type the connection's name").fill("Slack - Acme")
+        dialog.get_by_role("button", name="Delete and break these workflows").click()
+        expect(dialog.get_by_text("The typed name does not match.")).to_be_visible()
+        self.look_dialog("delete-in-use")
+        dialog.get_by_label("Type the connection's name").fill("Slack - Acme HQ")
+        dialog.get_by_role("button", name="Delete and break these workflows").click()
         page.wait_for_url("**/connections")
         expect(page.get_by_role("heading", name="No connections yet")).to_be_visible()
         self.check(self.api(f"/workspaces/{ws}/connections")["items"] == [], "the deleted connection is still listed")
+        broken = self.api(f"/workspaces/{ws}/workflows/{workflow['id']}").get("broken") or []
+        self.check(any("who" in json.dumps(b) for b in broken), f"the workflow does not report the broken node: {broken}")
+
+        # 6b. Add connection with the keyboard alone.
+        page.goto(self.base + "/connections/new?connector=slack")
+        page.wait_for_selector("h1")
+        page.keyboard.press("End")
+        page.keyboard.type("Keyboard")
+        page.keyboard.press("Tab")  # environment
+        page.keyboard.press("Tab")  # token
+        page.keyboard.type(CANARY_2)
+        page.keyboard.press("Tab")  # advanced
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")  # service URL
+        page.keyboard.type(self.slack.url)
+        page.keyboard.press("Enter")  # submits the form
+        page.wait_for_url("**/connections/conn_*")
+        expect(page.get_by_role("heading", name="Slack - Keyboard")).to_be_visible()
+
+        # 6c. A viewer (invited, accepts the link in another browser) sees no write controls.
+        status, added = self.api_write("POST", f"/workspaces/{ws}/members", {"email": "vic@example.com", "role": "viewer"})
+        self.check(status == 201 and added.get("invitation"), f"viewer not invited: {status}")
+        viewer_context = self.browser.new_context(viewport={"width": 1280, "height": 800})
+        viewer = viewer_context.new_page()
+        viewer.goto(added["invitation"]["url"].replace("http://127.0.0.1:" + str(self.port), self.base))
+        viewer.get_by_label("Your name").fill("Vic Viewer")
+        viewer.get_by_label("Choose a password").fill("viewer passphrase")
+        viewer.get_by_role("button", name="Join the workspace").click()
+        viewer.wait_for_url("**/connections")
+        expect(viewer.get_by_role("link", name="Slack - Keyboard")).to_be_visible()
+        self.check(viewer.get_by_role("link", name="Add connection").count() == 0, "a viewer sees Add connection")
+        viewer.get_by_role("link", name="Slack - Keyboard").click()
+        expect(viewer.get_by_role("heading", name="Slack - Keyboard")).to_be_visible()
+        self.check(viewer.get_by_role("button", name="Delete").count() == 0, "a viewer sees Delete")
+        self.check(viewer.get_by_role("button", name="Rename").count() == 0, "a viewer sees Rename")
+        viewer_context.close()
+
+        # 6d. A form posted from another origin with the session cookie is refused.
+        before = len(self.api("/workspaces")["items"])
+        other = self.context.new_page()
+        other.goto(f"{self.slack.url}/cross-site-form?target={self.base}/api/v1/workspaces")
+        other.wait_for_load_state("networkidle")
+        self.check("forbidden" in other.content(), "the cross-site form was not refused")
+        other.close()
+        self.check(len(self.api("/workspaces")["items"]) == before, "the cross-site form created a workspace")
 
         # 7. Sign out; the session cookie no longer works; sign in again.
         page.get_by_role("button", name="Sign out").click()
@@ -229,15 +339,15 @@ class Run:
 
     def secrets_and_errors(self):
         for url, body in self.watch.bodies:
-            self.check(CANARY not in body, f"the canary is in a response body: {url}")
+            self.check(CANARY not in body and CANARY_2 not in body, f"the canary is in a response body: {url}")
         storage = self.page.evaluate("JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage)])")
-        self.check(CANARY not in storage, "the canary is in web storage")
+        self.check(CANARY not in storage and CANARY_2 not in storage, "the canary is in web storage")
         for cookie in self.context.cookies():
-            self.check(CANARY not in cookie["value"], f"the canary is in cookie {cookie['name']}")
+            self.check(CANARY not in cookie["value"] and CANARY_2 not in cookie["value"], f"the canary is in cookie {cookie['name']}")
             self.check(cookie["name"] == "spojka_session", f"unexpected cookie {cookie['name']}")
             self.check(cookie["httpOnly"] and cookie["sameSite"] == "Strict", "the session cookie is not HttpOnly and SameSite=Strict")
         for kind, text in self.watch.console:
-            self.check(CANARY not in text, "the canary is in the browser console")
+            self.check(CANARY not in text and CANARY_2 not in text, "the canary is in the browser console")
         for problem in self.watch.problems():
             self.check(False, problem)
 
@@ -249,7 +359,7 @@ def main():
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if not chromium:
         sys.exit("Debian's chromium is not installed (apt-get install chromium)")
-    slack = SlackReplica(good_tokens=[CANARY])
+    slack = SlackReplica(good_tokens=[CANARY, CANARY_2])
     server = Server(binary)
     try:
         with sync_playwright() as p:
@@ -259,6 +369,8 @@ def main():
             page.set_default_timeout(15000)
             run = Run(server.url, page, context, shots)
             run.slack = slack
+            run.browser = browser
+            run.port = server.port
             try:
                 run.journey()
             except Exception as error:  # keep the evidence: a screenshot of where it stopped

@@ -133,11 +133,16 @@ class ConnectionPage extends HTMLElement {
     const used = usage.workflows.length > 0;
     const typed = used ? field(`Type the connection's name (${c.name}) to delete it anyway`, { name: 'confirm', autocomplete: 'off', required: true }) : null;
     const content = used ? [
-      h('p', {}, `${usage.total} workflow${usage.total === 1 ? '' : 's'} use this connection. Deleting it breaks them until they get another connection:`),
+      h('p', {}, `${usage.total} workflow${usage.total === 1 ? ' uses' : 's use'} this connection. Deleting it breaks them until they get another connection:`),
       workflowList(usage.workflows), typed, error]
       : [h('p', {}, 'No workflow uses this connection. Its credentials are erased at once; this cannot be undone.'), error];
     dialog.open(`Delete ${c.name}?`, content, used ? 'Delete and break these workflows' : 'Delete', async () => {
-      if (used && typed.input.value !== c.name) { error.textContent = 'The typed name does not match.'; return false; }
+      if (used && typed.input.value !== c.name) {
+        typed.error.textContent = 'The typed name does not match.';
+        typed.input.setAttribute('aria-invalid', 'true');
+        typed.input.focus();
+        return false;
+      }
       try {
         await api('DELETE', ws(`/connections/${c.id}`) + query({ force: used ? 'true' : undefined }));
         navigate('/connections');
