@@ -352,6 +352,22 @@ class Run:
             self.check(False, problem)
 
 
+def static_checks():
+    """Data goes in as text: no HTML-parsing sinks in the console's code, no inline script or style in its HTML."""
+    problems = []
+    web = Path(__file__).resolve().parents[2] / "Sources/SpojkaConsole/Web"
+    for path in web.rglob("*.js"):
+        text = path.read_text()
+        for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function", "localStorage.setItem('spojka.token"):
+            if sink in text:
+                problems.append(f"{path.relative_to(web)} uses {sink}")
+    for path in web.rglob("*.html"):
+        text = path.read_text()
+        if "<script>" in text or "style=" in text or "<style" in text or "javascript:" in text:
+            problems.append(f"{path.relative_to(web)} has inline script or style")
+    return problems
+
+
 def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/spojka"
     shots = Path(sys.argv[2] if len(sys.argv) > 2 else tempfile.mkdtemp(prefix="spojka-console-shots-"))
@@ -377,6 +393,8 @@ def main():
                 page.screenshot(path=str(shots / "FAILED.png"), full_page=True)
                 run.failures.append(f"journey stopped: {error}")
             run.secrets_and_errors()
+            for problem in static_checks():
+                run.check(False, problem)
             browser.close()
     finally:
         server.stop()
