@@ -15,6 +15,9 @@ class ConnectionsPage extends HTMLElement {
     this.filters = { connector: params.get('connector') ?? '', status: params.get('status') ?? '',
       environment: params.get('environment') ?? '', q: params.get('q') ?? '' };
     this.cursors = [];
+    // The catalog (for the filter) and the first page load together.
+    const first = this.fetchPage(null);
+    first.catch(() => {}); // handled in load()
     const catalog = (await connectors()).filter((c) => c.authType !== 'none');
     this.names = Object.fromEntries(catalog.map((c) => [c.key, c.name]));
     const select = (name, label, options) => h('label', { class: 'filter' }, h('span', {}, label),
@@ -32,7 +35,7 @@ class ConnectionsPage extends HTMLElement {
         select('status', 'Status', [['active', 'Active'], ['reauthorize', 'Reauthorize'], ['error', 'Error']]),
         select('environment', 'Environment', [['production', 'Production'], ['staging', 'Staging'], ['development', 'Development']])),
       this.list, this.pager));
-    this.load(null);
+    this.load(null, first);
   }
 
   change(name, value) {
@@ -41,10 +44,12 @@ class ConnectionsPage extends HTMLElement {
     navigate('/connections' + query(this.filters), { replace: true });
   }
 
-  async load(cursor) {
+  fetchPage(cursor) { return api('GET', ws('/connections') + query({ ...this.filters, cursor, limit: PAGE })); }
+
+  async load(cursor, pending) {
     let page;
     try {
-      page = await api('GET', ws('/connections') + query({ ...this.filters, cursor, limit: PAGE }));
+      page = await (pending ?? this.fetchPage(cursor));
     } catch (error) { return replace(this.list, h('p', { class: 'error', role: 'alert' }, error.message)); }
     const filtered = Object.values(this.filters).some(Boolean);
     if (page.items.length === 0) {
