@@ -55,8 +55,13 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .systemLibrary(name: "CZlib"),
+        .target(name: "SpojkaConsole", dependencies: [
+            "CZlib", .product(name: "Hummingbird", package: "hummingbird"),
+        ], resources: [.copy("Web")]),
         .target(name: "SpojkaServer", dependencies: [
             "SpojkaCore", "SpojkaSecrets", "SpojkaStore", "SpojkaAPI", "SpojkaConnectorKit", "SpojkaConnectors", "SpojkaOutbound", "SpojkaEngine",
+            "SpojkaConsole",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Metrics", package: "swift-metrics"),
