@@ -319,6 +319,9 @@ class Run:
         other.close()
         self.check(len(self.api("/workspaces")["items"]) == before, "the cross-site form created a workspace")
 
+        # 6e. An OAuth connection through the Authlib provider: register the app, Connect, consent, Active; Reconnect keeps the ID.
+        self.oauth_journey(ws)
+
         # 7. Sign out; the session cookie no longer works; sign in again.
         page.get_by_role("button", name="Sign out").click()
         page.wait_for_url("**/sign-in")
@@ -336,6 +339,53 @@ class Run:
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url("**/connections")
+
+    def oauth_journey(self, ws):
+        page, provider = self.page, os.environ.get("SPOJKA_TEST_OAUTH_URL")
+        if not provider:
+            self.check(False, "SPOJKA_TEST_OAUTH_URL is not set: the OAuth journey needs the Authlib test provider")
+            return
+        client_id, secret = f"console-{int(time.time() * 1000)}", "cs_console_test_secret"
+        request = urllib.request.Request(provider + "/admin/clients", method="POST", headers={"Content-Type": "application/json"},
+                                         data=json.dumps({"client_id": client_id, "client_secret": secret, "scope": "profile api",
+                                                          "redirect_uris": [self.base + "/oauth/callback"]}).encode())
+        try:
+            urllib.request.urlopen(request).close()
+        except OSError as error:
+            raise RuntimeError(f"the OAuth test provider at {provider} refused the client registration: {error}") from error
+        page.goto(self.base + "/settings/oauth-apps?connector=http")
+        page.get_by_label("Connector").select_option("http")
+        page.get_by_label("Name (required)").fill("Test provider")
+        page.get_by_label("Client ID").fill(client_id)
+        page.get_by_label("Client secret").fill(secret)
+        page.get_by_label("Scopes").fill("profile api")
+        page.get_by_label("Authorization URL").fill(provider + "/oauth/authorize")
+        page.get_by_label("Token URL").fill(provider + "/oauth/token")
+        page.get_by_label("Userinfo URL").fill(provider + "/userinfo")
+        page.get_by_role("button", name="Register").click()
+        expect(page.get_by_role("status")).to_contain_text("OAuth app registered")
+        self.check(secret not in page.content(), "the OAuth client secret is shown")
+        self.look("oauth-apps-registered")
+        page.goto(self.base + "/connections/new?connector=http")
+        page.get_by_label("Name (required)").fill("Provider API")
+        page.get_by_label("Sign in with OAuth").check()
+        expect(page.get_by_label("OAuth app")).to_be_visible()
+        page.get_by_label("Auth method").select_option(label="oauth2")
+        page.get_by_label("Base url").fill(provider)
+        page.get_by_role("button", name="Connect").click()
+        page.wait_for_url("**/oauth/callback**")
+        page.get_by_role("link", name="Open the connection in the console").click()
+        page.wait_for_url("**/connections/conn_*")
+        connection_id = page.url.rsplit("/", 1)[1]
+        expect(page.locator(".status-panel .badge")).to_have_text("Active")
+        expect(page.locator("#connection-account")).to_contain_text("Alice")
+        self.look("connection-oauth")
+        page.get_by_role("button", name="Reconnect").click()
+        page.wait_for_url("**/oauth/callback**")
+        page.get_by_role("link", name="Open the connection in the console").click()
+        page.wait_for_url("**/connections/conn_*")
+        self.check(page.url.rsplit("/", 1)[1] == connection_id, "Reconnect changed the connection's ID")
+        expect(page.locator(".status-panel .badge")).to_have_text("Active")
 
     def secrets_and_errors(self):
         for url, body in self.watch.bodies:

@@ -28,7 +28,10 @@ class ConnectionPage extends HTMLElement {
     const manage = canManage(c);
     this.alert = alertBox();
     this.status = statusLine();
-    const oauth = Boolean(c.account && this.connector.auth.oauth2 && c.credentialFields.length === 0) || this.connector.auth.type === 'oauth2';
+    // An OAuth connection holds tokens the credential schema does not name (refreshToken); the API does not say it directly yet.
+    const schemaFields = Object.keys(this.connector.auth.fields?.properties ?? {});
+    const oauth = this.connector.auth.type === 'oauth2' || (Boolean(this.connector.auth.oauth2)
+      && (c.credentialFields.length === 0 || c.credentialFields.some((f) => !schemaFields.includes(f))));
     this.heading = h('h1', { id: 'connection-name' }, c.name);
     replace(this, h('section', { class: 'page' },
       h('p', { class: 'breadcrumb' }, h('a', { href: '/connections' }, 'Connections'), ' / ', c.name),
@@ -36,7 +39,7 @@ class ConnectionPage extends HTMLElement {
         manage ? h('div', { class: 'actions' },
           h('button', { type: 'button', on: { click: () => this.rename() } }, 'Rename'),
           h('button', { type: 'button', on: { click: () => this.verify() } }, 'Verify now'),
-          h('button', { type: 'button', on: { click: () => this.rotate() } }, 'Rotate credentials'),
+          oauth ? null : h('button', { type: 'button', on: { click: () => this.rotate() } }, 'Rotate credentials'),
           oauth ? h('button', { type: 'button', on: { click: () => this.reconnect() } }, 'Reconnect') : null,
           h('button', { type: 'button', class: 'danger', on: { click: () => this.remove() } }, 'Delete')) : null)),
       this.alert, this.status,
