@@ -292,23 +292,19 @@ class Run:
         page.wait_for_url("**/connections/conn_*")
         expect(page.get_by_role("heading", name="Slack - Keyboard")).to_be_visible()
 
-        # 6c. A viewer (invited, accepts the link in another browser) sees no write controls.
-        status, added = self.api_write("POST", f"/workspaces/{ws}/members", {"email": "vic@example.com", "role": "viewer"})
-        self.check(status == 201 and added.get("invitation"), f"viewer not invited: {status}")
-        viewer_context = self.browser.new_context(viewport={"width": 1280, "height": 800})
-        viewer = viewer_context.new_page()
-        viewer.goto(added["invitation"]["url"].replace("http://127.0.0.1:" + str(self.port), self.base))
-        viewer.get_by_label("Your name").fill("Vic Viewer")
-        viewer.get_by_label("Choose a password").fill("viewer passphrase")
-        viewer.get_by_role("button", name="Join the workspace").click()
-        viewer.wait_for_url("**/connections")
-        expect(viewer.get_by_role("link", name="Slack - Keyboard")).to_be_visible()
-        self.check(viewer.get_by_role("link", name="Add connection").count() == 0, "a viewer sees Add connection")
-        viewer.get_by_role("link", name="Slack - Keyboard").click()
-        expect(viewer.get_by_role("heading", name="Slack - Keyboard")).to_be_visible()
-        self.check(viewer.get_by_role("button", name="Delete").count() == 0, "a viewer sees Delete")
-        self.check(viewer.get_by_role("button", name="Rename").count() == 0, "a viewer sees Rename")
-        viewer_context.close()
+        # 6c. A viewer and a member (invited, accepting the link in other browsers): the viewer sees no write controls;
+        # the member may add connections but not change one someone else owns.
+        for role in ("viewer", "member"):
+            context, other = self.join(ws, role)
+            other.wait_for_url("**/connections")
+            expect(other.get_by_role("link", name="Slack - Keyboard")).to_be_visible()
+            can_add = other.get_by_role("link", name="Add connection").count() > 0
+            self.check(can_add == (role == "member"), f"a {role} {'does not see' if role == 'member' else 'sees'} Add connection")
+            other.get_by_role("link", name="Slack - Keyboard").click()
+            expect(other.get_by_role("heading", name="Slack - Keyboard")).to_be_visible()
+            for button in ("Delete", "Rename", "Rotate credentials", "Verify now"):
+                self.check(other.get_by_role("button", name=button).count() == 0, f"a {role} sees {button} on another's connection")
+            context.close()
 
         # 6d. A form posted from another origin with the session cookie is refused.
         before = len(self.api("/workspaces")["items"])
@@ -339,6 +335,19 @@ class Run:
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url("**/connections")
+
+    def join(self, ws, role):
+        """Invites `role@example.com` through the API and accepts the link in a new browser context."""
+        status, added = self.api_write("POST", f"/workspaces/{ws}/members", {"email": f"{role}@example.com", "role": role})
+        self.check(status == 201 and added.get("invitation"), f"{role} not invited: {status}")
+        context = self.browser.new_context(viewport={"width": 1280, "height": 800})
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.goto(added["invitation"]["url"])
+        page.get_by_label("Your name").fill(role.title())
+        page.get_by_label("Choose a password").fill(f"{role} passphrase")
+        page.get_by_role("button", name="Join the workspace").click()
+        return context, page
 
     def oauth_journey(self, ws):
         page, provider = self.page, os.environ.get("SPOJKA_TEST_OAUTH_URL")
