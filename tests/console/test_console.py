@@ -5,20 +5,17 @@ a Slack replica, axe-core for accessibility, and screenshots of every page (ligh
 Usage: test_console.py PATH_TO_SPOJKA_BINARY [SCREENSHOT_DIR]
 """
 import json
-import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).parent))
+from harness import Server, Watch, static_checks  # noqa: E402
+from journeys import MoreJourneys  # noqa: E402
 from slack_replica import SlackReplica  # noqa: E402
 
 CANARY = "xoxb-canary-5e1f0c9a7d3b4411"
@@ -28,73 +25,7 @@ PASSWORD = "a long passphrase 1"
 VIEWPORTS = [(1280, 800), (390, 844)]
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """`spojka serve` on a free port with a temporary data directory."""
-
-    def __init__(self, binary):
-        self.data = tempfile.mkdtemp(prefix="spojka-console-")
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, SPOJKA_DATA=self.data, SPOJKA_PORT=str(self.port), SPOJKA_HOST="127.0.0.1",
-                   SPOJKA_ALLOW_PRIVATE_NETWORK="1", SPOJKA_PASSWORD_COST="10", SPOJKA_LOG_LEVEL="warning",
-                   SPOJKA_HTTP_ATTEMPTS="1")
-        env.pop("SPOJKA_DATABASE_URL", None)
-        self.log = open(Path(self.data) / "server.log", "w")
-        self.process = subprocess.Popen([binary, "serve"], env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        for _ in range(600):
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("spojka serve did not start")
-
-    def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self.log.close()
-        shutil.rmtree(self.data, ignore_errors=True)
-
-
-class Watch:
-    """Everything the browser saw: console lines, page errors, CSP violations and API response bodies."""
-
-    def __init__(self, page):
-        self.console, self.errors, self.bodies = [], [], []
-        page.on("console", lambda m: self.console.append((m.type, m.text)))
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("response", self.response)
-        page.add_init_script("document.addEventListener('securitypolicyviolation', e => "
-                             "console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));")
-
-    def response(self, response):
-        try:
-            self.bodies.append((response.url, response.body().decode("utf-8", "replace")))
-        except Exception:  # redirects and aborted loads have no body
-            pass
-
-    def problems(self):
-        out = [f"page error: {e}" for e in self.errors]
-        for kind, text in self.console:
-            if "Content Security Policy" in text or "CSP violation" in text:
-                out.append(f"CSP: {text}")
-            elif kind == "error" and "Failed to load resource" not in text:
-                out.append(f"console error: {text}")
-        return out
-
-
-class Run:
+class Run(MoreJourneys):
     def __init__(self, base, page, context, shots):
         self.base, self.page, self.context, self.shots = base, page, context, shots
         self.watch = Watch(page)
@@ -318,6 +249,17 @@ class Run:
         # 6e. An OAuth connection through the Authlib provider: register the app, Connect, consent, Active; Reconnect keeps the ID.
         self.oauth_journey(ws)
 
+        # 6f. Create a workspace from the switcher; the console switches to it (empty Connections).
+        page.goto(self.base + "/connections")
+        page.get_by_label("Workspace").select_option(label="+ Create workspace…")
+        dialog = page.get_by_role("dialog")
+        dialog.get_by_label("Name").fill("Second team")
+        self.look_dialog("create-workspace")
+        dialog.get_by_role("button", name="Create").click()
+        expect(page.locator("#workspace-switcher option:checked")).to_have_text("Second team")
+        expect(page.get_by_role("heading", name="No connections yet")).to_be_visible()
+        self.check(len(self.api("/workspaces")["items"]) == 2, "the new workspace was not created")
+
         # 7. Sign out; the session cookie no longer works; sign in again.
         page.get_by_role("button", name="Sign out").click()
         page.wait_for_url("**/sign-in")
@@ -336,66 +278,6 @@ class Run:
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url("**/connections")
 
-    def join(self, ws, role):
-        """Invites `role@example.com` through the API and accepts the link in a new browser context."""
-        status, added = self.api_write("POST", f"/workspaces/{ws}/members", {"email": f"{role}@example.com", "role": role})
-        self.check(status == 201 and added.get("invitation"), f"{role} not invited: {status}")
-        context = self.browser.new_context(viewport={"width": 1280, "height": 800})
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        page.goto(added["invitation"]["url"])
-        page.get_by_label("Your name").fill(role.title())
-        page.get_by_label("Choose a password").fill(f"{role} passphrase")
-        page.get_by_role("button", name="Join the workspace").click()
-        return context, page
-
-    def oauth_journey(self, ws):
-        page, provider = self.page, os.environ.get("SPOJKA_TEST_OAUTH_URL")
-        if not provider:
-            self.check(False, "SPOJKA_TEST_OAUTH_URL is not set: the OAuth journey needs the Authlib test provider")
-            return
-        client_id, secret = f"console-{int(time.time() * 1000)}", "cs_console_test_secret"
-        request = urllib.request.Request(provider + "/admin/clients", method="POST", headers={"Content-Type": "application/json"},
-                                         data=json.dumps({"client_id": client_id, "client_secret": secret, "scope": "profile api",
-                                                          "redirect_uris": [self.base + "/oauth/callback"]}).encode())
-        try:
-            urllib.request.urlopen(request).close()
-        except OSError as error:
-            raise RuntimeError(f"the OAuth test provider at {provider} refused the client registration: {error}") from error
-        page.goto(self.base + "/settings/oauth-apps?connector=http")
-        page.get_by_label("Connector").select_option("http")
-        page.get_by_label("Name (required)").fill("Test provider")
-        page.get_by_label("Client ID").fill(client_id)
-        page.get_by_label("Client secret").fill(secret)
-        page.get_by_label("Scopes").fill("profile api")
-        page.get_by_label("Authorization URL").fill(provider + "/oauth/authorize")
-        page.get_by_label("Token URL").fill(provider + "/oauth/token")
-        page.get_by_label("Userinfo URL").fill(provider + "/userinfo")
-        page.get_by_role("button", name="Register").click()
-        expect(page.get_by_role("status")).to_contain_text("OAuth app registered")
-        self.check(secret not in page.content(), "the OAuth client secret is shown")
-        self.look("oauth-apps-registered")
-        page.goto(self.base + "/connections/new?connector=http")
-        page.get_by_label("Name (required)").fill("Provider API")
-        page.get_by_label("Sign in with OAuth").check()
-        expect(page.get_by_label("OAuth app")).to_be_visible()
-        page.get_by_label("Auth method").select_option(label="oauth2")
-        page.get_by_label("Base url").fill(provider)
-        page.get_by_role("button", name="Connect").click()
-        page.wait_for_url("**/oauth/callback**")
-        page.get_by_role("link", name="Open the connection in the console").click()
-        page.wait_for_url("**/connections/conn_*")
-        connection_id = page.url.rsplit("/", 1)[1]
-        expect(page.locator(".status-panel .badge")).to_have_text("Active")
-        expect(page.locator("#connection-account")).to_contain_text("Alice")
-        self.look("connection-oauth")
-        page.get_by_role("button", name="Reconnect").click()
-        page.wait_for_url("**/oauth/callback**")
-        page.get_by_role("link", name="Open the connection in the console").click()
-        page.wait_for_url("**/connections/conn_*")
-        self.check(page.url.rsplit("/", 1)[1] == connection_id, "Reconnect changed the connection's ID")
-        expect(page.locator(".status-panel .badge")).to_have_text("Active")
-
     def secrets_and_errors(self):
         for url, body in self.watch.bodies:
             self.check(CANARY not in body and CANARY_2 not in body, f"the canary is in a response body: {url}")
@@ -409,22 +291,6 @@ class Run:
             self.check(CANARY not in text and CANARY_2 not in text, "the canary is in the browser console")
         for problem in self.watch.problems():
             self.check(False, problem)
-
-
-def static_checks():
-    """Data goes in as text: no HTML-parsing sinks in the console's code, no inline script or style in its HTML."""
-    problems = []
-    web = Path(__file__).resolve().parents[2] / "Sources/SpojkaConsole/Web"
-    for path in web.rglob("*.js"):
-        text = path.read_text()
-        for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function", "localStorage.setItem('spojka.token"):
-            if sink in text:
-                problems.append(f"{path.relative_to(web)} uses {sink}")
-    for path in web.rglob("*.html"):
-        text = path.read_text()
-        if "<script>" in text or "style=" in text or "<style" in text or "javascript:" in text:
-            problems.append(f"{path.relative_to(web)} has inline script or style")
-    return problems
 
 
 def main():

@@ -50,7 +50,7 @@ class ConnectionPage extends HTMLElement {
         h('dt', {}, 'Account'), h('dd', { id: 'connection-account' }, accountText(c.account)),
         h('dt', {}, 'Environment'), h('dd', {}, c.environment),
         h('dt', {}, 'Owner'), h('dd', {}, c.owner?.email ?? '—'),
-        h('dt', {}, 'Service URL'), h('dd', {}, h('code', {}, c.serviceUrl ?? this.connector.serviceUrl ?? '—')),
+        h('dt', {}, 'Service URL'), h('dd', {}, h('code', {}, c.serviceUrl ?? resolved(this.connector.serviceUrl, c.settings) ?? '—')),
         h('dt', {}, 'Credentials set'), h('dd', { id: 'credential-fields' }, c.credentialFields.length
           ? h('ul', { class: 'inline-list' }, c.credentialFields.map((f) => h('li', {}, f))) : 'none', h('span', { class: 'muted' }, ' (values are never shown)')),
         this.connector.settings ? [h('dt', {}, 'Settings'), h('dd', {}, settingsList(c.settings))] : null,
@@ -158,6 +158,12 @@ class ConnectionPage extends HTMLElement {
       }
     }, { danger: true });
   }
+}
+
+/** A manifest's service URL with `{{ settings.x }}` filled in from the connection's settings. */
+function resolved(template, settings) {
+  if (!template) return null;
+  return template.replace(/\{\{\s*settings\.([A-Za-z0-9_]+)\s*\}\}/g, (_, key) => String(settings?.[key] ?? `(${key} not set)`));
 }
 
 function settingsList(settings) {
