@@ -223,6 +223,19 @@ class Run(MoreJourneys):
         page.wait_for_url("**/connections/conn_*")
         expect(page.get_by_role("heading", name="Slack - Keyboard")).to_be_visible()
 
+        # 6b'. Save without verifying (offline set-up): stored as not verified; Verify now shows the service's reason.
+        page.goto(self.base + "/connections/new?connector=slack")
+        page.get_by_label("Name").fill("Slack - Offline")
+        page.locator("summary", has_text="Advanced: service URL").click()
+        page.get_by_label("Service URL").fill(self.slack.url)
+        page.get_by_label("Token").fill(BAD_TOKEN)
+        page.get_by_role("button", name="Save without verifying").click()
+        page.wait_for_url("**/connections/conn_*")
+        expect(page.locator(".status-panel sp-status-badge")).to_contain_text("not verified")
+        page.get_by_role("button", name="Verify now").click()
+        expect(page.locator(".status-panel sp-status-badge")).to_contain_text("invalid_auth")
+        self.look("connection-error")
+
         # 6c. A viewer and a member (invited, accepting the link in other browsers): the viewer sees no write controls;
         # the member may add connections but not change one someone else owns.
         for role in ("viewer", "member"):
@@ -235,6 +248,9 @@ class Run(MoreJourneys):
             expect(other.get_by_role("heading", name="Slack - Keyboard")).to_be_visible()
             for button in ("Delete", "Rename", "Rotate credentials", "Verify now"):
                 self.check(other.get_by_role("button", name=button).count() == 0, f"a {role} sees {button} on another's connection")
+            if role == "viewer":  # the server refuses; the page says so instead of breaking
+                other.goto(self.base + "/settings/audit")
+                expect(other.get_by_role("alert")).to_contain_text("Only admins and owners")
             context.close()
 
         # 6d. A form posted from another origin with the session cookie is refused.

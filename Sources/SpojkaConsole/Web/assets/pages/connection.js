@@ -97,7 +97,9 @@ class ConnectionPage extends HTMLElement {
     this.status.textContent = 'Verifying…'; this.alert.show('');
     try {
       this.connection = await api('POST', ws(`/connections/${this.connection.id}/verify`));
-      this.draw(this.connection.status === 'active' ? 'Verified: the service accepts the credentials.' : 'Verification finished.');
+      const c = this.connection;
+      this.draw(c.status === 'active' ? 'Verified: the service accepts the credentials.'
+        : `Verification failed: ${c.statusReason ?? 'the service refused'}. The status is now ${c.status}.`);
     } catch (error) { this.status.textContent = ''; this.alert.show('Verification could not run.', error.message); }
   }
 
