@@ -24,6 +24,7 @@ public struct ConsoleMiddleware<Context: RequestContext>: RouterMiddleware {
         return fields
     }
 
+    /// Answers GETs and HEADs outside `/api/` with a console file; passes everything else on.
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         guard request.method == .get || request.method == .head, !Self.isServerPath(path) else {

@@ -16,7 +16,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_console import Server  # noqa: E402
+from harness import Server  # noqa: E402
 
 MEASURE = """() => {
   const nav = performance.getEntriesByType('navigation')[0];

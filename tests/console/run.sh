@@ -12,6 +12,12 @@ if ! command -v chromium >/dev/null; then
 fi
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/pip" install -q --disable-pip-version-check -r tests/console/requirements.txt >&2
+# The OAuth journey needs the Authlib test provider: ./scripts/test already runs it; alone, start it here.
+if [ -z "${SPOJKA_TEST_OAUTH_URL:-}" ]; then
+  . scripts/lib/oauth-provider.sh
+  start_oauth_provider
+  trap 'kill "$OAUTH_PID" 2>/dev/null || true' EXIT
+fi
 shots="${SPOJKA_CONSOLE_SHOTS:-$(mktemp -d /tmp/spojka-console-shots.XXXXXX)}"
 echo "== console browser tests (Chromium $(chromium --version 2>/dev/null | awk '{print $2}'))" >&2
 "$venv/bin/python" tests/console/test_console.py "$binary" "$shots"

@@ -5,20 +5,17 @@ a Slack replica, axe-core for accessibility, and screenshots of every page (ligh
 Usage: test_console.py PATH_TO_SPOJKA_BINARY [SCREENSHOT_DIR]
 """
 import json
-import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).parent))
+from harness import Server, Watch, static_checks  # noqa: E402
+from journeys import MoreJourneys  # noqa: E402
 from slack_replica import SlackReplica  # noqa: E402
 
 CANARY = "xoxb-canary-5e1f0c9a7d3b4411"
@@ -28,73 +25,7 @@ PASSWORD = "a long passphrase 1"
 VIEWPORTS = [(1280, 800), (390, 844)]
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """`spojka serve` on a free port with a temporary data directory."""
-
-    def __init__(self, binary):
-        self.data = tempfile.mkdtemp(prefix="spojka-console-")
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, SPOJKA_DATA=self.data, SPOJKA_PORT=str(self.port), SPOJKA_HOST="127.0.0.1",
-                   SPOJKA_ALLOW_PRIVATE_NETWORK="1", SPOJKA_PASSWORD_COST="10", SPOJKA_LOG_LEVEL="warning",
-                   SPOJKA_HTTP_ATTEMPTS="1")
-        env.pop("SPOJKA_DATABASE_URL", None)
-        self.log = open(Path(self.data) / "server.log", "w")
-        self.process = subprocess.Popen([binary, "serve"], env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        for _ in range(600):
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("spojka serve did not start")
-
-    def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self.log.close()
-        shutil.rmtree(self.data, ignore_errors=True)
-
-
-class Watch:
-    """Everything the browser saw: console lines, page errors, CSP violations and API response bodies."""
-
-    def __init__(self, page):
-        self.console, self.errors, self.bodies = [], [], []
-        page.on("console", lambda m: self.console.append((m.type, m.text)))
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("response", self.response)
-        page.add_init_script("document.addEventListener('securitypolicyviolation', e => "
-                             "console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));")
-
-    def response(self, response):
-        try:
-            self.bodies.append((response.url, response.body().decode("utf-8", "replace")))
-        except Exception:  # redirects and aborted loads have no body
-            pass
-
-    def problems(self):
-        out = [f"page error: {e}" for e in self.errors]
-        for kind, text in self.console:
-            if "Content Security Policy" in text or "CSP violation" in text:
-                out.append(f"CSP: {text}")
-            elif kind == "error" and "Failed to load resource" not in text:
-                out.append(f"console error: {text}")
-        return out
-
-
-class Run:
+class Run(MoreJourneys):
     def __init__(self, base, page, context, shots):
         self.base, self.page, self.context, self.shots = base, page, context, shots
         self.watch = Watch(page)
@@ -292,23 +223,35 @@ class Run:
         page.wait_for_url("**/connections/conn_*")
         expect(page.get_by_role("heading", name="Slack - Keyboard")).to_be_visible()
 
-        # 6c. A viewer (invited, accepts the link in another browser) sees no write controls.
-        status, added = self.api_write("POST", f"/workspaces/{ws}/members", {"email": "vic@example.com", "role": "viewer"})
-        self.check(status == 201 and added.get("invitation"), f"viewer not invited: {status}")
-        viewer_context = self.browser.new_context(viewport={"width": 1280, "height": 800})
-        viewer = viewer_context.new_page()
-        viewer.goto(added["invitation"]["url"].replace("http://127.0.0.1:" + str(self.port), self.base))
-        viewer.get_by_label("Your name").fill("Vic Viewer")
-        viewer.get_by_label("Choose a password").fill("viewer passphrase")
-        viewer.get_by_role("button", name="Join the workspace").click()
-        viewer.wait_for_url("**/connections")
-        expect(viewer.get_by_role("link", name="Slack - Keyboard")).to_be_visible()
-        self.check(viewer.get_by_role("link", name="Add connection").count() == 0, "a viewer sees Add connection")
-        viewer.get_by_role("link", name="Slack - Keyboard").click()
-        expect(viewer.get_by_role("heading", name="Slack - Keyboard")).to_be_visible()
-        self.check(viewer.get_by_role("button", name="Delete").count() == 0, "a viewer sees Delete")
-        self.check(viewer.get_by_role("button", name="Rename").count() == 0, "a viewer sees Rename")
-        viewer_context.close()
+        # 6b'. Save without verifying (offline set-up): stored as not verified; Verify now shows the service's reason.
+        page.goto(self.base + "/connections/new?connector=slack")
+        page.get_by_label("Name").fill("Slack - Offline")
+        page.locator("summary", has_text="Advanced: service URL").click()
+        page.get_by_label("Service URL").fill(self.slack.url)
+        page.get_by_label("Token").fill(BAD_TOKEN)
+        page.get_by_role("button", name="Save without verifying").click()
+        page.wait_for_url("**/connections/conn_*")
+        expect(page.locator(".status-panel sp-status-badge")).to_contain_text("not verified")
+        page.get_by_role("button", name="Verify now").click()
+        expect(page.locator(".status-panel sp-status-badge")).to_contain_text("invalid_auth")
+        self.look("connection-error")
+
+        # 6c. A viewer and a member (invited, accepting the link in other browsers): the viewer sees no write controls;
+        # the member may add connections but not change one someone else owns.
+        for role in ("viewer", "member"):
+            context, other = self.join(ws, role)
+            other.wait_for_url("**/connections")
+            expect(other.get_by_role("link", name="Slack - Keyboard")).to_be_visible()
+            can_add = other.get_by_role("link", name="Add connection").count() > 0
+            self.check(can_add == (role == "member"), f"a {role} {'does not see' if role == 'member' else 'sees'} Add connection")
+            other.get_by_role("link", name="Slack - Keyboard").click()
+            expect(other.get_by_role("heading", name="Slack - Keyboard")).to_be_visible()
+            for button in ("Delete", "Rename", "Rotate credentials", "Verify now"):
+                self.check(other.get_by_role("button", name=button).count() == 0, f"a {role} sees {button} on another's connection")
+            if role == "viewer":  # the server refuses; the page says so instead of breaking
+                other.goto(self.base + "/settings/audit")
+                expect(other.get_by_role("alert")).to_contain_text("Only admins and owners")
+            context.close()
 
         # 6d. A form posted from another origin with the session cookie is refused.
         before = len(self.api("/workspaces")["items"])
@@ -318,6 +261,20 @@ class Run:
         self.check("forbidden" in other.content(), "the cross-site form was not refused")
         other.close()
         self.check(len(self.api("/workspaces")["items"]) == before, "the cross-site form created a workspace")
+
+        # 6e. An OAuth connection through the Authlib provider: register the app, Connect, consent, Active; Reconnect keeps the ID.
+        self.oauth_journey(ws)
+
+        # 6f. Create a workspace from the switcher; the console switches to it (empty Connections).
+        page.goto(self.base + "/connections")
+        page.get_by_label("Workspace").select_option(label="+ Create workspace…")
+        dialog = page.get_by_role("dialog")
+        dialog.get_by_label("Name").fill("Second team")
+        self.look_dialog("create-workspace")
+        dialog.get_by_role("button", name="Create").click()
+        expect(page.locator("#workspace-switcher option:checked")).to_have_text("Second team")
+        expect(page.get_by_role("heading", name="No connections yet")).to_be_visible()
+        self.check(len(self.api("/workspaces")["items"]) == 2, "the new workspace was not created")
 
         # 7. Sign out; the session cookie no longer works; sign in again.
         page.get_by_role("button", name="Sign out").click()
@@ -350,22 +307,6 @@ class Run:
             self.check(CANARY not in text and CANARY_2 not in text, "the canary is in the browser console")
         for problem in self.watch.problems():
             self.check(False, problem)
-
-
-def static_checks():
-    """Data goes in as text: no HTML-parsing sinks in the console's code, no inline script or style in its HTML."""
-    problems = []
-    web = Path(__file__).resolve().parents[2] / "Sources/SpojkaConsole/Web"
-    for path in web.rglob("*.js"):
-        text = path.read_text()
-        for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function", "localStorage.setItem('spojka.token"):
-            if sink in text:
-                problems.append(f"{path.relative_to(web)} uses {sink}")
-    for path in web.rglob("*.html"):
-        text = path.read_text()
-        if "<script>" in text or "style=" in text or "<style" in text or "javascript:" in text:
-            problems.append(f"{path.relative_to(web)} has inline script or style")
-    return problems
 
 
 def main():

@@ -44,8 +44,9 @@ class NewConnectionPage extends HTMLElement {
       options: [['production', 'Production'], ['staging', 'Staging'], ['development', 'Development']].map(([v, t]) => h('option', { value: v }, t)) });
     const credentials = document.createElement('sp-schema-form').setup(c.auth.fields ?? {}, { prefix: 'credentials' });
     const settings = c.settings ? document.createElement('sp-schema-form').setup(c.settings, { prefix: 'settings' }) : null;
-    const serviceUrl = c.serviceUrl ? field('Service URL', { name: 'serviceUrl', type: 'url', placeholder: c.serviceUrl, autocomplete: 'off' },
-      { hint: `Leave empty for ${c.serviceUrl}. Set it for a proxy, a regional endpoint or a self-hosted server.` }) : null;
+    const serviceUrl = c.serviceUrl ? field('Service URL', { name: 'serviceUrl', type: 'url', placeholder: c.serviceUrl.includes('{{') ? 'https://…' : c.serviceUrl, autocomplete: 'off' },
+      { hint: c.serviceUrl.includes('{{') ? 'Leave empty to build it from the settings above. Set it for a proxy or a self-hosted server.'
+        : `Leave empty for ${c.serviceUrl}. Set it for a proxy, a regional endpoint or a self-hosted server.` }) : null;
     const alert = alertBox();
     const status = statusLine();
     const save = h('button', { type: 'submit', class: 'primary' }, 'Save and verify');

@@ -28,7 +28,10 @@ class ConnectionPage extends HTMLElement {
     const manage = canManage(c);
     this.alert = alertBox();
     this.status = statusLine();
-    const oauth = Boolean(c.account && this.connector.auth.oauth2 && c.credentialFields.length === 0) || this.connector.auth.type === 'oauth2';
+    // An OAuth connection holds tokens the credential schema does not name (refreshToken); the API does not say it directly yet.
+    const schemaFields = Object.keys(this.connector.auth.fields?.properties ?? {});
+    const oauth = this.connector.auth.type === 'oauth2' || (Boolean(this.connector.auth.oauth2)
+      && (c.credentialFields.length === 0 || c.credentialFields.some((f) => !schemaFields.includes(f))));
     this.heading = h('h1', { id: 'connection-name' }, c.name);
     replace(this, h('section', { class: 'page' },
       h('p', { class: 'breadcrumb' }, h('a', { href: '/connections' }, 'Connections'), ' / ', c.name),
@@ -36,7 +39,7 @@ class ConnectionPage extends HTMLElement {
         manage ? h('div', { class: 'actions' },
           h('button', { type: 'button', on: { click: () => this.rename() } }, 'Rename'),
           h('button', { type: 'button', on: { click: () => this.verify() } }, 'Verify now'),
-          h('button', { type: 'button', on: { click: () => this.rotate() } }, 'Rotate credentials'),
+          oauth ? null : h('button', { type: 'button', on: { click: () => this.rotate() } }, 'Rotate credentials'),
           oauth ? h('button', { type: 'button', on: { click: () => this.reconnect() } }, 'Reconnect') : null,
           h('button', { type: 'button', class: 'danger', on: { click: () => this.remove() } }, 'Delete')) : null)),
       this.alert, this.status,
@@ -47,7 +50,7 @@ class ConnectionPage extends HTMLElement {
         h('dt', {}, 'Account'), h('dd', { id: 'connection-account' }, accountText(c.account)),
         h('dt', {}, 'Environment'), h('dd', {}, c.environment),
         h('dt', {}, 'Owner'), h('dd', {}, c.owner?.email ?? '—'),
-        h('dt', {}, 'Service URL'), h('dd', {}, h('code', {}, c.serviceUrl ?? this.connector.serviceUrl ?? '—')),
+        h('dt', {}, 'Service URL'), h('dd', {}, h('code', {}, c.serviceUrl ?? resolved(this.connector.serviceUrl, c.settings) ?? '—')),
         h('dt', {}, 'Credentials set'), h('dd', { id: 'credential-fields' }, c.credentialFields.length
           ? h('ul', { class: 'inline-list' }, c.credentialFields.map((f) => h('li', {}, f))) : 'none', h('span', { class: 'muted' }, ' (values are never shown)')),
         this.connector.settings ? [h('dt', {}, 'Settings'), h('dd', {}, settingsList(c.settings))] : null,
@@ -94,7 +97,9 @@ class ConnectionPage extends HTMLElement {
     this.status.textContent = 'Verifying…'; this.alert.show('');
     try {
       this.connection = await api('POST', ws(`/connections/${this.connection.id}/verify`));
-      this.draw(this.connection.status === 'active' ? 'Verified: the service accepts the credentials.' : 'Verification finished.');
+      const c = this.connection;
+      this.draw(c.status === 'active' ? 'Verified: the service accepts the credentials.'
+        : `Verification failed: ${c.statusReason ?? 'the service refused'}. The status is now ${c.status}.`);
     } catch (error) { this.status.textContent = ''; this.alert.show('Verification could not run.', error.message); }
   }
 
@@ -155,6 +160,12 @@ class ConnectionPage extends HTMLElement {
       }
     }, { danger: true });
   }
+}
+
+/** A manifest's service URL with `{{ settings.x }}` filled in from the connection's settings. */
+function resolved(template, settings) {
+  if (!template) return null;
+  return template.replace(/\{\{\s*settings\.([A-Za-z0-9_]+)\s*\}\}/g, (_, key) => String(settings?.[key] ?? `(${key} not set)`));
 }
 
 function settingsList(settings) {

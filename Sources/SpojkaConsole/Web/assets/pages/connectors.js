@@ -44,7 +44,7 @@ class ConnectorsPage extends HTMLElement {
 
 /** The auth method in words. */
 export function authLabel(type) {
-  return { api_key: 'API key', basic: 'User and password', oauth2: 'OAuth 2.0', none: 'No authentication' }[type] ?? type;
+  return { api_key: 'API key', basic: 'User and password', oauth2: 'OAuth 2.0', webhook: 'Signing secret', none: 'No authentication' }[type] ?? type;
 }
 
 customElements.define('sp-connectors-page', ConnectorsPage);

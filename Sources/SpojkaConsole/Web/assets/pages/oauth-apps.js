@@ -38,6 +38,7 @@ class OAuthAppsPage extends HTMLElement {
       field('Scopes', { name: 'scopes', autocomplete: 'off' }, { hint: 'Separated by spaces; empty for the connector\'s defaults.' }),
       field('Authorization URL', { name: 'authorizationUrl', type: 'url' }, { hint: 'Only for connectors without a known provider.' }),
       field('Token URL', { name: 'tokenUrl', type: 'url' }),
+      field('Userinfo URL', { name: 'userinfoUrl', type: 'url' }, { hint: 'Where the connection\'s account (who signed in) is read.' }),
     ];
     const button = h('button', { type: 'submit', class: 'primary' }, 'Register');
     return h('details', { class: 'advanced', open: Boolean(preset) }, h('summary', {}, 'Register an OAuth app'),
