@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
+import SpojkaConnections
 import SpojkaCore
-import SpojkaEngine
 
 struct OAuthAppInputDTO: APIInput {
     static let fields: Set<String> = ["connector", "name", "clientId", "clientSecret", "scopes", "authorizationUrl", "tokenUrl", "userinfoUrl",

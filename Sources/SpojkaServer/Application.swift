@@ -5,12 +5,13 @@ import Logging
 import NIOCore
 import Prometheus
 import SpojkaAPI
+import SpojkaConnections
 import SpojkaConnectorKit
 import SpojkaConnectors
 import SpojkaConsole
 import SpojkaCore
-import SpojkaEngine
 import SpojkaOutbound
+import SpojkaRuns
 import SpojkaSecrets
 import SpojkaStore
 
