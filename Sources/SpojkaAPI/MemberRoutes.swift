@@ -24,6 +24,8 @@ struct MemberRoutes {
               body: AddMemberInput.self, success: 201, handler: add)
         r.add(.patch, "/api/v1/workspaces/{ws}/members/{userId}", "Change a member's role (admin, owner)",
               body: ChangeRoleInput.self, handler: change)
+        r.add(.get, "/api/v1/workspaces/{ws}/members/{userId}/authorized-connections",
+              "OAuth connections a member authorised (admin, owner): what removing them would flag", handler: authorized)
         r.add(.delete, "/api/v1/workspaces/{ws}/members/{userId}", "Remove a member (admin, owner, or yourself); lists the OAuth connections they authorised",
               success: 204, handler: remove)
     }
@@ -107,6 +109,21 @@ struct MemberRoutes {
         // OAuth connections the member authorised keep working, but an admin should reconnect them under an account that stays.
         guard !flagged.isEmpty else { return Reply.noContent() }
         return try Reply.json(["flaggedConnections": .array(flagged.map { .string($0.rawValue) })] as JSONValue)
+    }
+
+    @Sendable func authorized(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
+        let (_, workspace, _) = try await services.access(context, minimum: .admin)
+        let target = try context.id("userId", User.self, what: "Member")
+        let connections = try await services.store.read { tx -> [Connection] in
+            guard try await tx.membership(workspace.id, target) != nil else { throw SpojkaError.notFound("Member") }
+            var out: [Connection] = []
+            for grant in try await tx.oauthGrants(authorizedBy: target, in: workspace.id) {
+                if let c = try await tx.connection(grant.connectionID, in: workspace.id), c.deletedAt == nil { out.append(c) }
+            }
+            return out.sorted { $0.name < $1.name }
+        }
+        let items: [JSONValue] = connections.map { ["id": .string($0.id.rawValue), "name": .string($0.name), "connector": .string($0.connector)] }
+        return try Reply.json(["items": .array(items), "nextCursor": .null] as JSONValue)
     }
 
     /// Locks the workspace and re-reads the caller's role, so concurrent changes see each other.

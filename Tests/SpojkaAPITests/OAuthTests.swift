@@ -178,6 +178,10 @@ struct OAuthTests {
             let oauth = try await OAuthFixture.make(api, owner)
             let member = try await api.addMember("m@example.com", role: "member", workspace: owner.workspace, by: owner.token)
             let id = try await oauth.connected(token: member.token)
+            let before = try await api.request(.get, "/api/v1/workspaces/\(owner.workspace)/members/\(member.user)/authorized-connections", token: owner.token)
+            #expect(before.json["items"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == [id], "listed before the removal: \(before.text)")
+            #expect(try await api.request(.get, "/api/v1/workspaces/\(owner.workspace)/members/\(member.user)/authorized-connections",
+                                          token: member.token).status == 403, "admins and owners only")
             let removed = try await api.request(.delete, "/api/v1/workspaces/\(owner.workspace)/members/\(member.user)", token: owner.token)
             #expect(removed.status == 200 && removed.json["flaggedConnections"] == [.string(id)], "\(removed.text)")
             #expect(try await oauth.callMe(id).status == 200, "the connection keeps working")

@@ -51,7 +51,11 @@ class MembersPage extends HTMLElement {
   async remove(member) {
     const dialog = document.createElement('sp-dialog-box');
     const error = h('p', { class: 'error', role: 'alert' });
-    dialog.open(`Remove ${member.user.email}?`, [h('p', {}, 'They lose access to this workspace at once and their browser sessions end. OAuth connections they authorised keep working but are flagged for an admin to reconnect.'), error],
+    let authorised = [];
+    try { authorised = (await api('GET', ws(`/members/${member.user.id}/authorized-connections`))).items; } catch { authorised = []; }
+    const listed = authorised.length ? [h('p', {}, 'They authorised these OAuth connections, which keep working but will be flagged for an admin to reconnect:'),
+      h('ul', { class: 'authorised-connections' }, authorised.map((c) => h('li', {}, h('a', { href: `/connections/${c.id}` }, c.name), ` (${c.connector})`)))] : [];
+    dialog.open(`Remove ${member.user.email}?`, [h('p', {}, 'They lose access to this workspace at once and their browser sessions end.'), ...listed, error],
       'Remove', async () => {
         try {
           const answer = await api('DELETE', ws(`/members/${member.user.id}`));
