@@ -49,13 +49,16 @@ extension TestApp {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             let services = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "test-serving")))
             group.addTask { try await services.run() }
-            let deadline = Date().addingTimeInterval(20)
-            while (try? await api.request("GET", "/readyz"))?.status != 200 {
-                guard Date() < deadline else { throw TestFailure("the server did not start on port \(port)") }
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            // Whatever fails from here on, the services shut down gracefully (a cancelled app leaves SQLite unclosed).
             let result: Result<T, any Error>
-            do { result = .success(try await body(api)) } catch { result = .failure(error) }
+            do {
+                let deadline = Date().addingTimeInterval(60)
+                while (try? await api.request("GET", "/readyz"))?.status != 200 {
+                    guard Date() < deadline else { throw TestFailure("the server did not start on port \(port)") }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                result = .success(try await body(api))
+            } catch { result = .failure(error) }
             await services.triggerGracefulShutdown()
             try await group.waitForAll()
             return try result.get()
