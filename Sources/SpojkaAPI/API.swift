@@ -31,6 +31,7 @@ public enum SpojkaAPI {
         group("tokens") { TokenRoutes(services: services).register(&$0) }
         group("workspaces") { WorkspaceRoutes(services: services).register(&$0) }
         group("members") { MemberRoutes(services: services).register(&$0) }
+        group("invitations") { InvitationRoutes(services: services).register(&$0) }
         group("audit") { AuditRoutes(services: services).register(&$0) }
         group("connectors") { ConnectorRoutes(services: services).register(&$0) }
         group("connections") { ConnectionRoutes(services: services).register(&$0) }

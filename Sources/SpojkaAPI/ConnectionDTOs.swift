@@ -1,5 +1,6 @@
 import Foundation
 import SpojkaCore
+import SpojkaEngine
 
 /// A connection as every read shows it: never a secret value, not even a masked prefix.
 struct ConnectionDTO: Encodable {
@@ -18,7 +19,7 @@ struct ConnectionDTO: Encodable {
         id = c.id.rawValue; connector = c.connector; connectorVersion = c.connectorVersion; name = c.name
         environment = c.environment.rawValue; status = c.status.rawValue; serviceUrl = c.serviceURL; settings = c.settings
         statusReason = c.statusReason; checkedAt = c.checkedAt; lastUsedAt = c.lastUsedAt
-        owner = Owner(id: c.ownerID.rawValue, email: ownerEmail); account = c.account; credentialFields = c.credentialFields
+        owner = Owner(id: c.ownerID.rawValue, email: ownerEmail); account = ConnectionService.shownAccount(c.account); credentialFields = c.credentialFields
         createdAt = c.createdAt; updatedAt = c.updatedAt
     }
 

@@ -51,13 +51,6 @@ struct MemberDTO: Encodable {
     }
 }
 
-/// A one-time invitation for a new user.
-struct InvitationDTO: Encodable {
-    let token: String
-    let url: String
-    let expiresAt: Date
-}
-
 /// One audit record.
 struct AuditDTO: Encodable {
     let id: String

@@ -9,11 +9,17 @@ import SpojkaEngine
 extension SpojkaError.Code {
     /// A webhook request's signature is missing or wrong.
     static let invalidSignature: Self = "invalid_signature"
+    /// A response node's answer cannot be sent over HTTP.
+    static let invalidResponse: Self = "invalid_response"
 }
 
 /// `POST /hooks/{hookId}`: signed inbound webhooks start runs (async: 202 `{runId}`; sync: the response node's answer).
 struct HookRoutes {
     let services: APIServices
+    static let runHeader = HTTPField.Name("X-Spojka-Run")!
+    /// Headers a response node never sets (the engine refuses them too).
+    static let serverHeaders: Set<HTTPField.Name> = [.contentLength, .transferEncoding, .connection, .setCookie, .contentSecurityPolicy,
+                                                     .xContentTypeOptions, runHeader]
     /// Headers never copied into a run's input.
     static let hiddenHeaders: Set<String> = ["authorization", "cookie", "proxy-authorization"]
 
@@ -53,11 +59,19 @@ struct HookRoutes {
         guard let response = outcome.response else {
             return try Reply.json(["runId": .string(run.id.rawValue)] as JSONValue, status: .accepted)
         }
+        // The engine refuses statuses and headers the HTTP layer cannot frame; this is the last line of defence.
+        guard (200...599).contains(response.status) else {
+            throw SpojkaError(.invalidResponse, kind: .unexpected, "The workflow's response node gave status \(response.status), which cannot be sent",
+                              details: ["runId": .string(run.id.rawValue)])
+        }
         var reply = try Reply.json(response.body, status: HTTPResponse.Status(code: response.status))
         for (name, value) in response.headers {
-            if let field = HTTPField.Name(name) { reply.headers[field] = value }
+            if let field = HTTPField.Name(name), !Self.serverHeaders.contains(field) { reply.headers[field] = value }
         }
-        reply.headers[HTTPField.Name("X-Spojka-Run")!] = run.id.rawValue
+        reply.headers[Self.runHeader] = run.id.rawValue
+        // A hook answers on the console's origin: whatever the body, a browser must not run or frame it.
+        reply.headers[.contentSecurityPolicy] = "default-src 'none'; sandbox; frame-ancestors 'none'"
+        reply.headers[.xContentTypeOptions] = "nosniff"
         return reply
     }
 

@@ -25,24 +25,13 @@ struct LoginInput: APIInput {
     }
 }
 
-struct AcceptInput: APIInput {
-    static let fields: Set<String> = ["token", "name", "password"]
-    let token: String
-    let name: String
-    let password: String
-
-    func problems() -> [(path: String, message: String)] {
-        (token.isEmpty ? [("token", "must not be empty")] : []) + Rules.text(name, "name") + Rules.password(password)
-    }
-}
-
 struct SetupAnswer: Encodable {
     let user: UserDTO
     let workspace: WorkspaceDTO
     let token: String
 }
 
-/// First start, sign-in and invitation acceptance: the routes that need no token.
+/// First start and sign-in: the routes that need no token (accepting an invitation is in ``InvitationRoutes``).
 struct IdentityRoutes {
     let services: APIServices
 
@@ -51,8 +40,6 @@ struct IdentityRoutes {
               success: 201, authenticated: false, handler: setup)
         r.add(.post, "/api/v1/auth/login", "Sign in with email and password", body: LoginInput.self,
               authenticated: false, handler: login)
-        r.add(.post, "/api/v1/invitations/accept", "Accept an invitation: set name and password, get a token",
-              body: AcceptInput.self, authenticated: false, handler: accept)
     }
 
     @Sendable func setup(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
@@ -108,26 +95,6 @@ struct IdentityRoutes {
             let (token, text) = try await services.issueToken(tx, user: user.id, name: "login", expiresAt: now.addingTimeInterval(30 * 86400))
             try await services.audit(tx, nil, actor: user.id.rawValue, "auth.login", target: token.id.rawValue)
             return text
-        }
-        return try Reply.json(SignedIn(user: UserDTO(user), token: text))
-    }
-
-    @Sendable func accept(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
-        let input = try await services.body.decode(AcceptInput.self, from: request)
-        let hash = try services.passwords.hash(Secret(input.password))
-        let services = self.services
-        let now = services.clock.now()
-        let (user, text) = try await services.store.transaction { tx -> (User, String) in
-            guard let invitation = try await tx.invitation(hash: TokenHash.of(input.token)), invitation.expiresAt > now,
-                  try await tx.acceptInvitation(invitation.id, at: now),
-                  var user = try await tx.user(invitation.userID) else {
-                throw SpojkaError(.notFound, "The invitation is unknown, used or expired")
-            }
-            user.name = input.name
-            try await tx.updateUser(user, passwordHash: hash)
-            let (_, text) = try await services.issueToken(tx, user: user.id, name: "invitation", expiresAt: nil)
-            try await services.audit(tx, invitation.workspaceID, actor: user.id.rawValue, "invitation.accepted", target: user.id.rawValue)
-            return (user, text)
         }
         return try Reply.json(SignedIn(user: UserDTO(user), token: text))
     }

@@ -20,7 +20,7 @@ struct MemberRoutes {
 
     func register(_ r: inout RouteRegistrar) {
         r.add(.get, "/api/v1/workspaces/{ws}/members", "List members and roles", handler: list)
-        r.add(.post, "/api/v1/workspaces/{ws}/members", "Add a member by email (admin, owner); new users get an invitation",
+        r.add(.post, "/api/v1/workspaces/{ws}/members", "Invite a member by email (admin, owner): the answer holds a single-use invitation link",
               body: AddMemberInput.self, success: 201, handler: add)
         r.add(.patch, "/api/v1/workspaces/{ws}/members/{userId}", "Change a member's role (admin, owner)",
               body: ChangeRoleInput.self, handler: change)
@@ -40,36 +40,19 @@ struct MemberRoutes {
         if !Rules.email(input.email).isEmpty { throw SpojkaError.validation(Rules.email(input.email)) }
         if input.role == .owner && role != .owner { throw SpojkaError(.forbidden, "Only an owner can add an owner") }
         let services = self.services
-        let now = services.clock.now()
-        let (membership, user, invitation) = try await services.store.transaction { tx -> (Membership, User, InvitationDTO?) in
-            var invitation: InvitationDTO?
-            let user: User
-            if let existing = try await tx.user(email: input.email.lowercased()) {
-                user = existing
-                if try await tx.membership(workspace.id, user.id) != nil {
-                    throw SpojkaError(.conflict, "\(user.email) is already a member")
-                }
-            } else {
-                user = User(id: services.ids.make(), email: input.email.lowercased(), name: input.email, createdAt: now)
-                try await tx.insertUser(user, passwordHash: nil)
-                invitation = try await Self.invite(tx, services, user: user.id, workspace: workspace.id)
+        let email = input.email.lowercased()
+        // Everyone gets an invitation, registered or not: the answer is the same, reveals no account and claims none.
+        let invitation = try await services.store.transaction { tx -> InvitationDTO in
+            if let existing = try await tx.user(email: email), try await tx.membership(workspace.id, existing.id) != nil {
+                throw SpojkaError(.conflict, "\(email) is already a member")
             }
-            let membership = Membership(workspaceID: workspace.id, userID: user.id, role: input.role, createdAt: now)
-            try await tx.upsertMembership(membership)
-            try await services.audit(tx, workspace.id, actor: principal.user.id.rawValue, "member.added", target: user.id.rawValue,
-                                     details: ["role": .string(input.role.rawValue), "invited": .bool(invitation != nil)])
-            return (membership, user, invitation)
+            let invitation = try await InvitationRoutes.invite(tx, services, email: email, role: input.role, workspace: workspace.id, by: principal.user.id)
+            try await services.audit(tx, workspace.id, actor: principal.user.id.rawValue, "member.invited", target: invitation.id,
+                                     details: ["role": .string(input.role.rawValue)])
+            return invitation
         }
-        struct Answer: Encodable { let member: MemberDTO; let invitation: InvitationDTO? }
-        return try Reply.json(Answer(member: MemberDTO(membership, user), invitation: invitation), status: .created)
-    }
-
-    static func invite(_ tx: any StoreTransaction, _ services: APIServices, user: ID<User>, workspace: ID<Workspace>) async throws -> InvitationDTO {
-        let text = services.ids.token(prefix: "inv_")
-        let expires = services.clock.now().addingTimeInterval(7 * 86400)
-        try await tx.insertInvitation(Invitation(id: services.ids.make(), userID: user, workspaceID: workspace,
-                                                 hash: TokenHash.of(text), expiresAt: expires))
-        return InvitationDTO(token: text, url: "\(services.publicURL)/invitations/accept?token=\(text)", expiresAt: expires)
+        struct Answer: Encodable { let invitation: InvitationDTO }
+        return try Reply.json(Answer(invitation: invitation), status: .created)
     }
 
     @Sendable func change(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {

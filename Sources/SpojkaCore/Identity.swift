@@ -107,26 +107,40 @@ public struct APIToken: Identified, Sendable, Hashable, Codable {
     }
 }
 
-/// A single-use invitation for a new member's first sign-in; only its hash is stored.
+/// A single-use invitation to join one workspace with a role; only its hash is stored.
+/// It names an email, never an account: accepting grants membership of its own workspace only, and an
+/// email that already has an account must prove it (sign in) before it joins.
 public struct Invitation: Identified, Sendable, Hashable, Codable {
     /// `inv`.
     public static let idPrefix = "inv"
     /// Stable identifier.
     public var id: ID<Invitation>
-    /// The invited user (created without a password).
-    public var userID: ID<User>
-    /// The workspace they were invited to.
+    /// The workspace it grants membership of.
     public var workspaceID: ID<Workspace>
+    /// The invited email (lower-cased).
+    public var email: String
+    /// The role the membership gets.
+    public var role: Role
+    /// Who invited.
+    public var invitedBy: ID<User>?
     /// Hex SHA-256 of the invitation token.
     public var hash: String
+    /// When it was created.
+    public var createdAt: Date
     /// When the invitation lapses.
     public var expiresAt: Date
     /// When it was accepted, if it was.
     public var acceptedAt: Date?
+    /// When it was withdrawn (by an admin, or by a newer invitation for the same email), if it was.
+    public var revokedAt: Date?
 
     /// Creates an invitation value.
-    public init(id: ID<Invitation>, userID: ID<User>, workspaceID: ID<Workspace>, hash: String, expiresAt: Date, acceptedAt: Date? = nil) {
-        self.id = id; self.userID = userID; self.workspaceID = workspaceID; self.hash = hash
-        self.expiresAt = expiresAt; self.acceptedAt = acceptedAt
+    public init(id: ID<Invitation>, workspaceID: ID<Workspace>, email: String, role: Role, invitedBy: ID<User>?, hash: String,
+                createdAt: Date, expiresAt: Date, acceptedAt: Date? = nil, revokedAt: Date? = nil) {
+        self.id = id; self.workspaceID = workspaceID; self.email = email; self.role = role; self.invitedBy = invitedBy
+        self.hash = hash; self.createdAt = createdAt; self.expiresAt = expiresAt; self.acceptedAt = acceptedAt; self.revokedAt = revokedAt
     }
+
+    /// Whether it can still be accepted at `now`.
+    public func isPending(at now: Date) -> Bool { acceptedAt == nil && revokedAt == nil && expiresAt > now }
 }

@@ -58,8 +58,12 @@ public protocol TokenStore: Sendable {
     func insertInvitation(_ invitation: Invitation) async throws
     /// The invitation whose hash is `hash`.
     func invitation(hash: String) async throws -> Invitation?
-    /// Marks an invitation used; `false` when it already was.
+    /// Marks an invitation used; `false` when it was already used, withdrawn or had lapsed.
     func acceptInvitation(_ id: ID<Invitation>, at: Date) async throws -> Bool
+    /// A workspace's invitations that can still be accepted, newest first.
+    func pendingInvitations(of workspace: ID<Workspace>, at: Date) async throws -> [Invitation]
+    /// Withdraws pending invitations of a workspace: one by ID, or every one for an email; returns how many.
+    func revokeInvitations(of workspace: ID<Workspace>, id: ID<Invitation>?, email: String?, at: Date) async throws -> Int
 }
 
 /// The append-only audit log.

@@ -72,11 +72,13 @@ extension ConnectionService {
         -> (Result<JSONValue, ToolError>, @Sendable (any StoreTransaction) async throws -> Void) {
         let (id, workspace) = (connection.id, connection.workspaceID)
         let (credentials, access) = try await decrypt(connection, sealed: sealed, actor: actor, purpose: "tool_call", tool: tool)
-        let scrub = Scrubber(Array(credentials.values))
+        let call = ToolCall(connector: manifest, tool: tool, arguments: arguments, credentials: credentials,
+                            settings: connection.settings, serviceURL: connection.serviceURL)
+        // Scrub the credentials as sent too (`Basic base64(user:pass)`, encoded query values), not only their raw values.
+        let scrub = Scrubber(Array(credentials.values), injected: runtime.injectedValues(call))
         let outcome: Result<JSONValue, ToolError>
         do {
-            let output = try await runtime.call(ToolCall(connector: manifest, tool: tool, arguments: arguments, credentials: credentials,
-                                                         settings: connection.settings, serviceURL: connection.serviceURL))
+            let output = try await runtime.call(call)
             outcome = .success(scrub.value(output))
         } catch let error as ToolError {
             outcome = .failure(ToolError(error.code, scrub.text(error.message), details: scrub.value(.object(error.details)).objectValue ?? [:]))
@@ -90,7 +92,11 @@ extension ConnectionService {
 
     /// Calls a tool that needs no connection (utilities, and the generic HTTP connector without credentials).
     public func callWithoutConnection(_ tool: String, arguments: JSONValue, connector: String) async throws -> JSONValue {
-        try await runtime.call(ToolCall(connector: try manifest(connector), tool: tool, arguments: arguments))
+        guard let manifest = catalog.connector(connector) else { throw SpojkaError.validation([("connector", "no connector has the key \(connector)")]) }
+        guard manifest.isUtility || manifest.key == "http" else {
+            throw SpojkaError.validation([("connection", "connector \(connector) needs a connection")])
+        }
+        return try await runtime.call(ToolCall(connector: manifest, tool: tool, arguments: arguments))
     }
 
     /// The writes recording a call's decryption, status and `lastUsedAt`;

@@ -113,10 +113,11 @@ public struct ConnectionService: Sendable {
             connector.tools.append(ToolSpec(name: toolName, title: "Verify", description: "Verification request", inputSchema: ["type": "object"],
                                             outputSchema: true, annotations: nil, request: request, implementation: nil, examples: nil))
         }
-        let scrub = Scrubber(Array(credentials.values))
+        let call = ToolCall(connector: connector, tool: toolName, arguments: verify.arguments ?? .object([:]),
+                            credentials: credentials, settings: settings, serviceURL: serviceURL)
+        let scrub = Scrubber(Array(credentials.values), injected: runtime.injectedValues(call))
         do {
-            let output = try await runtime.call(ToolCall(connector: connector, tool: toolName, arguments: verify.arguments ?? .object([:]),
-                                                         credentials: credentials, settings: settings, serviceURL: serviceURL))
+            let output = try await runtime.call(call)
             let account = try verify.account.map { try JMESPathExpression($0).search(output) }
             return Verification(status: .active, reason: nil, account: account.map(scrub.value))
         } catch let error as ToolError {

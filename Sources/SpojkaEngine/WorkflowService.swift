@@ -36,11 +36,8 @@ public struct WorkflowService: Sendable {
         let referenced = WorkflowValidator.connectionIDs(definition)
         let (validator, ids, clock) = (self.validator, self.ids, self.clock)
         return try await store.transaction { tx in
-            var live: [String: Connection] = [:]
-            for id in referenced {
-                if let c = try await tx.connection(ID(rawValue: id), in: workspace), c.deletedAt == nil { live[id] = c }
-            }
-            let problems = validator.problems(definition, connections: live)
+            let references = try await Self.references(definition, connections: referenced, in: workspace, tx)
+            let problems = validator.problems(definition, references: references)
             if !problems.isEmpty {
                 var error = SpojkaError.validation(problems)
                 error.code = .invalidWorkflow

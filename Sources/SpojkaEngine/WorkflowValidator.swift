@@ -10,6 +10,21 @@ public struct WorkflowValidator: Sendable {
     /// Creates a validator over the connector catalog.
     public init(catalog: Catalog) { self.catalog = catalog }
 
+    /// What a definition may refer to in its workspace, read at save time.
+    public struct References: Sendable {
+        /// Live (not deleted) connections by ID.
+        public var connections: [String: Connection]
+        /// IDs of the workspace's members (approvers must be among them).
+        public var members: Set<String>
+        /// IDs of the workspace's workflows (subworkflow nodes must name one).
+        public var workflows: Set<String>
+
+        /// Creates the references.
+        public init(connections: [String: Connection] = [:], members: Set<String> = [], workflows: Set<String> = []) {
+            self.connections = connections; self.members = members; self.workflows = workflows
+        }
+    }
+
     /// Every connection ID the definition references (connector nodes and a webhook trigger's signing connection).
     public static func connectionIDs(_ definition: JSONValue) -> Set<String> {
         Set((definition["nodes"]?.arrayValue ?? []).flatMap { node in
@@ -17,8 +32,9 @@ public struct WorkflowValidator: Sendable {
         })
     }
 
-    /// Every problem, each naming the node and field; `connections` holds the workspace's live connections by ID.
-    public func problems(_ definition: JSONValue, connections: [String: Connection]) -> [(path: String, message: String)] {
+    /// Every problem, each naming the node and field, against what the workspace holds.
+    public func problems(_ definition: JSONValue, references: References) -> [(path: String, message: String)] {
+        let connections = references.connections
         var out: [(path: String, message: String)] = []
         guard let name = definition["name"]?.stringValue, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
             return [("name", "is required")]
@@ -32,8 +48,10 @@ public struct WorkflowValidator: Sendable {
             types[id] = type
             guard Self.nodeTypes.contains(type) else { out.append(("nodes.\(id).type", "must be one of \(Self.nodeTypes.sorted().joined(separator: ", "))")); continue }
             out += nodeProblems(id, type, node["config"] ?? .object([:]), connections: connections)
+            out += limitProblems(id, type, node, references: references)
             out += templateProblems(node["config"] ?? .null, path: "nodes.\(id).config")
         }
+        if let problem = NodeLimits.numberProblem(definition["timeoutSeconds"], 1...NodeLimits.maxSeconds) { out.append(("timeoutSeconds", problem)) }
         let triggers = types.values.filter { $0 == "trigger" }.count
         if triggers != 1 { out.append(("nodes", "must have exactly one trigger node (found \(triggers))")) }
         out += edgeProblems(definition["edges"]?.arrayValue ?? [], types: types, nodes: nodes)
@@ -56,6 +74,7 @@ public struct WorkflowValidator: Sendable {
             return roles.filter { Role(rawValue: $0) == nil }.map { (path + ".approvers.roles", "\($0) is not a role (owner, admin, member, viewer)") }
         case "subworkflow":
             return ID<Workflow>(validating: config["workflow"]?.stringValue ?? "") == nil ? [(path + ".workflow", "must be a workflow ID (wf_…)")] : []
+        case "response": return responseProblems(path, config)
         default: return []
         }
     }

@@ -2,38 +2,41 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
-import NIOPosix
 import SpojkaConnectorKit
 
-/// The production transport: AsyncHTTPClient with the network policy checked after DNS and on every redirect.
+/// The production transport: AsyncHTTPClient, connecting only to addresses the network policy checked.
 ///
-/// Redirects are followed here (at most 5), never by the client, so each hop is checked; the
-/// `Authorization` header is dropped when a redirect leaves the original host.
+/// Each hop resolves the host once through the policy and connects to that checked address (DNS
+/// rebinding cannot swap it). Redirects are followed here (at most 5), never by the client, so each hop
+/// is checked; a redirect to another origin drops every credential the request carried (see
+/// `CredentialStripping`). Framing and hop-by-hop headers are never taken from the request.
 public final class PolicyHTTPTransport: HTTPTransport {
-    let client: HTTPClient
+    let clients: PinnedClients
     let policy: NetworkPolicy
     let maxBodyBytes: Int
     static let maxRedirects = 5
 
-    /// Creates a transport with its own client; call `shutdown()` when done.
-    public init(policy: NetworkPolicy, maxBodyBytes: Int = 16 << 20) {
+    /// Creates a transport with its own clients; call `shutdown()` when done. `localAddress` binds
+    /// outgoing sockets to that address (tests bind to 127.0.0.1 so that nothing can leave the machine).
+    public init(policy: NetworkPolicy, maxBodyBytes: Int = 16 << 20, localAddress: String? = nil) {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
-        self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        configuration.localAddress = localAddress
+        self.clients = PinnedClients(configuration: configuration)
         self.policy = policy
         self.maxBodyBytes = maxBodyBytes
     }
 
-    /// Closes the client's connections.
-    public func shutdown() async throws { try await client.shutdown() }
+    /// Closes the clients' connections.
+    public func shutdown() async throws { try await clients.shutdown() }
 
     /// Sends `request`, following allowed redirects.
     public func send(_ request: OutboundRequest, timeout: Duration) async throws -> OutboundResponse {
         var current = request
-        let originalHost = URL(string: request.url)?.host
+        let origin = URLOrigin(request.url)
         for _ in 0...Self.maxRedirects {
-            try await check(current.url)
-            let response = try await execute(current, timeout: timeout)
+            let (host, address) = try await destination(current.url)
+            let response = try await clients.with(host: host, address: address) { try await execute(current, on: $0, timeout: timeout) }
             guard [301, 302, 303, 307, 308].contains(response.status), let location = response.header("Location"),
                   let next = URL(string: location, relativeTo: URL(string: current.url))?.absoluteURL else { return response }
             current.url = next.absoluteString
@@ -41,28 +44,28 @@ public final class PolicyHTTPTransport: HTTPTransport {
                 current.method = "GET"
                 current.body = nil
             }
-            if next.host != originalHost { current.headers.removeAll { $0.0.lowercased() == "authorization" } }
+            if URLOrigin(current.url) != origin { try CredentialStripping.strip(&current) }
         }
         throw TransportError(.network, "too many redirects")
     }
 
-    func check(_ url: String) async throws {
+    /// The URL's host (as the client parses it) and the checked address to connect to.
+    func destination(_ url: String) async throws -> (host: String, address: String) {
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
               let host = parsed.host, !host.isEmpty else {
             throw TransportError(.invalidURL, "only absolute http and https URLs can be called")
         }
-        let literal = IPAddress.v4(host) != nil || IPAddress.v6(host) != nil
-        let addresses = literal ? IPAddress.resolve(host) : try await NIOThreadPool.singleton.runIfActive { IPAddress.resolve(host) }
-        guard !addresses.isEmpty else { throw TransportError(.network, "the host \(host) does not resolve") }
-        for address in addresses {
-            if let reason = policy.refusal(for: address) { throw TransportError(.blocked, "\(host) (\(address)): \(reason)") }
+        do {
+            return (host, try await policy.address(for: host))
+        } catch let refusal as NetworkPolicy.Refusal {
+            throw TransportError(refusal.unresolved ? .network : .blocked, refusal.message)
         }
     }
 
-    func execute(_ request: OutboundRequest, timeout: Duration) async throws -> OutboundResponse {
+    func execute(_ request: OutboundRequest, on client: HTTPClient, timeout: Duration) async throws -> OutboundResponse {
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = HTTPMethod(rawValue: request.method)
-        for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
+        for (name, value) in request.headers where !FramingHeaders.isFraming(name) { outgoing.headers.add(name: name, value: value) }
         if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
         do {
             let seconds = timeout.components.seconds

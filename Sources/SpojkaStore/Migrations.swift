@@ -159,6 +159,36 @@ public enum Migrations {
             "CREATE INDEX oauth_grants_expiry ON oauth_grants(expires_at)",
             "CREATE TABLE oauth_refresh_leases (connection_id TEXT PRIMARY KEY, owner TEXT NOT NULL, until_at BIGINT NOT NULL)",
         ]),
+        // Invitations name an email and a role, never an account: accepting one grants its own workspace only.
+        Migration(name: "0006_workspace_invitations", statements: [
+            """
+            CREATE TABLE workspace_invitations (id TEXT PRIMARY KEY,
+              workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+              email TEXT NOT NULL, role TEXT NOT NULL, invited_by TEXT, hash TEXT NOT NULL UNIQUE,
+              created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, accepted_at BIGINT, revoked_at BIGINT)
+            """,
+            "CREATE INDEX workspace_invitations_ws_email ON workspace_invitations(workspace_id, email)",
+            // Old invitations carry over (same token hash) with the role of the membership they came with.
+            """
+            INSERT INTO workspace_invitations (id, workspace_id, email, role, invited_by, hash, created_at, expires_at, accepted_at, revoked_at)
+              SELECT i.id, i.workspace_id, u.email, COALESCE(m.role, 'member'), NULL, i.hash, i.expires_at - 604800000,
+                     i.expires_at, i.accepted_at, NULL
+              FROM invitations i JOIN users u ON u.id = i.user_id
+              LEFT JOIN memberships m ON m.workspace_id = i.workspace_id AND m.user_id = i.user_id
+            """,
+            // Accounts made for an invitation and never signed in are not accounts yet: they join when they accept.
+            """
+            DELETE FROM memberships WHERE user_id IN (SELECT u.id FROM users u WHERE u.password_hash IS NULL
+              AND NOT EXISTS (SELECT 1 FROM api_tokens t WHERE t.user_id = u.id)
+              AND EXISTS (SELECT 1 FROM invitations i WHERE i.user_id = u.id))
+            """,
+            """
+            DELETE FROM users WHERE password_hash IS NULL
+              AND NOT EXISTS (SELECT 1 FROM api_tokens t WHERE t.user_id = users.id)
+              AND EXISTS (SELECT 1 FROM invitations i WHERE i.user_id = users.id)
+            """,
+            "DROP TABLE invitations",
+        ]),
     ]
 }
 

@@ -32,23 +32,45 @@ extension SQLStoreTransaction {
 
     func insertInvitation(_ invitation: Invitation) async throws {
         try await db.execute("""
-            INSERT INTO invitations (id, user_id, workspace_id, hash, expires_at, accepted_at) VALUES (?, ?, ?, ?, ?, ?)
-            """, [.text(invitation.id.rawValue), .text(invitation.userID.rawValue), .text(invitation.workspaceID.rawValue),
-                  .text(invitation.hash), .date(invitation.expiresAt), .date(invitation.acceptedAt)])
+            INSERT INTO workspace_invitations (id, workspace_id, email, role, invited_by, hash, created_at, expires_at, accepted_at, revoked_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.text(invitation.id.rawValue), .text(invitation.workspaceID.rawValue), .text(invitation.email), .text(invitation.role.rawValue),
+                  .text(invitation.invitedBy?.rawValue), .text(invitation.hash), .date(invitation.createdAt), .date(invitation.expiresAt),
+                  .date(invitation.acceptedAt), .date(invitation.revokedAt)])
     }
 
     func invitation(hash: String) async throws -> Invitation? {
-        try await db.first("SELECT * FROM invitations WHERE hash = ?", [.text(hash)]).map { row in
-            Invitation(id: ID(rawValue: try row.string("id")), userID: ID(rawValue: try row.string("user_id")),
-                       workspaceID: ID(rawValue: try row.string("workspace_id")), hash: try row.string("hash"),
-                       expiresAt: try row.date("expires_at"), acceptedAt: row.optionalDate("accepted_at"))
-        }
+        try await db.first("SELECT * FROM workspace_invitations WHERE hash = ?", [.text(hash)]).map(Self.invitation)
     }
 
     func acceptInvitation(_ id: ID<Invitation>, at: Date) async throws -> Bool {
-        let rows = try await db.query("UPDATE invitations SET accepted_at = ? WHERE id = ? AND accepted_at IS NULL RETURNING id",
-                                      [.date(at), .text(id.rawValue)])
+        let rows = try await db.query("""
+            UPDATE workspace_invitations SET accepted_at = ?
+            WHERE id = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ? RETURNING id
+            """, [.date(at), .text(id.rawValue), .date(at)])
         return !rows.isEmpty
+    }
+
+    func pendingInvitations(of workspace: ID<Workspace>, at: Date) async throws -> [Invitation] {
+        try await db.query("""
+            SELECT * FROM workspace_invitations
+            WHERE workspace_id = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at DESC, id
+            """, [.text(workspace.rawValue), .date(at)]).map(Self.invitation)
+    }
+
+    func revokeInvitations(of workspace: ID<Workspace>, id: ID<Invitation>?, email: String?, at: Date) async throws -> Int {
+        try await db.query("""
+            UPDATE workspace_invitations SET revoked_at = ?
+            WHERE workspace_id = ? AND accepted_at IS NULL AND revoked_at IS NULL AND (id = ? OR email = ?) RETURNING id
+            """, [.date(at), .text(workspace.rawValue), .text(id?.rawValue), .text(email)]).count
+    }
+
+    static func invitation(_ row: SQLRow) throws -> Invitation {
+        Invitation(id: ID(rawValue: try row.string("id")), workspaceID: ID(rawValue: try row.string("workspace_id")),
+                   email: try row.string("email"), role: Role(rawValue: try row.string("role")) ?? .viewer,
+                   invitedBy: row.optionalString("invited_by").map(ID.init(rawValue:)), hash: try row.string("hash"),
+                   createdAt: try row.date("created_at"), expiresAt: try row.date("expires_at"),
+                   acceptedAt: row.optionalDate("accepted_at"), revokedAt: row.optionalDate("revoked_at"))
     }
 
     static func token(_ row: SQLRow) throws -> APIToken {

@@ -72,13 +72,14 @@ public struct TestAPI: Sendable {
     public func addMember(_ email: String, role: String, workspace: String, by token: String) async throws -> (token: String, user: String) {
         let added = try await request(.post, "/api/v1/workspaces/\(workspace)/members", token: token,
                                       body: ["email": .string(email), "role": .string(role)])
-        guard added.status == 201, let invite = added.json["invitation"]?["token"]?.stringValue,
-              let user = added.json["member"]?["user"]?["id"]?.stringValue else {
+        guard added.status == 201, let invite = added.json["invitation"]?["token"]?.stringValue else {
             throw TestFailure("add member failed: \(added.status) \(added.text)")
         }
         let accepted = try await request(.post, "/api/v1/invitations/accept",
                                          body: ["token": .string(invite), "name": .string(email), "password": "member passphrase"])
-        guard let memberToken = accepted.json["token"]?.stringValue else { throw TestFailure("accept failed: \(accepted.text)") }
+        guard let memberToken = accepted.json["token"]?.stringValue, let user = accepted.json["user"]?["id"]?.stringValue else {
+            throw TestFailure("accept failed: \(accepted.text)")
+        }
         return (memberToken, user)
     }
 }

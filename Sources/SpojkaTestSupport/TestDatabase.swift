@@ -34,8 +34,9 @@ public enum TestDatabase {
         return path
     }
 
-    /// Runs `body` with a fresh migrated database of `backend`, cleaning up after.
-    public static func withDriver<T: Sendable>(_ backend: Backend, _ body: @Sendable (any SQLDriver) async throws -> T) async throws -> T {
+    /// Runs `body` with a fresh database of `backend` migrated with `migrations` (all by default), cleaning up after.
+    public static func withDriver<T: Sendable>(_ backend: Backend, migrations: [Migration] = Migrations.all,
+                                               _ body: @Sendable (any SQLDriver) async throws -> T) async throws -> T {
         let logger = Logger(label: "spojka-test")
         switch backend {
         case .sqlite:
@@ -43,14 +44,14 @@ public enum TestDatabase {
             defer { try? FileManager.default.removeItem(atPath: dir) }
             let driver = try await SQLiteDriver.open(path: dir + "/test.sqlite", logger: logger)
             return try await driver.shuttingDown { driver in
-                try await Migrator(driver: driver).migrate()
+                try await Migrator(driver: driver, migrations: migrations).migrate()
                 return try await body(driver)
             }
         case .postgres:
             let url = try await createPostgresDatabase()
             let driver = try PostgresDriver(url: url, logger: logger)
             return try await driver.whileRunning { driver in
-                try await Migrator(driver: driver).migrate()
+                try await Migrator(driver: driver, migrations: migrations).migrate()
                 return try await body(driver)
             }
         }

@@ -11,13 +11,14 @@ struct OAuthFixture: Sendable {
     let app: String
     let client: (id: String, secret: String)
 
-    static func make(_ api: TestAPI, _ owner: Owner, publicURL: String = "http://spojka.test") async throws -> OAuthFixture {
+    static func make(_ api: TestAPI, _ owner: Owner, publicURL: String = "http://spojka.test", userinfo: String = "/userinfo",
+                     token: String = "/oauth/token") async throws -> OAuthFixture {
         let provider = try OAuthProvider.required()
         let client = try await provider.register(redirect: publicURL + "/oauth/callback")
         let created = try await api.request(.post, "/api/v1/workspaces/\(owner.workspace)/oauth-apps", token: owner.token, body: [
             "connector": "http", "name": "Test provider", "clientId": .string(client.id), "clientSecret": .string(client.secret),
             "scopes": ["profile", "api"], "authorizationUrl": .string(provider.base + "/oauth/authorize"),
-            "tokenUrl": .string(provider.base + "/oauth/token"), "userinfoUrl": .string(provider.base + "/userinfo")])
+            "tokenUrl": .string(provider.base + token), "userinfoUrl": .string(provider.base + userinfo)])
         guard created.status == 201, let app = created.json["id"]?.stringValue else { throw TestFailure("app: \(created.status) \(created.text)") }
         return OAuthFixture(provider: provider, api: api, owner: owner, app: app, client: client)
     }

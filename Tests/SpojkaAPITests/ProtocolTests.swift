@@ -47,7 +47,7 @@ struct ProtocolTests {
             _ = try await api.request(.delete, "/api/v1/workspaces/\(ws)/members/\(bo.user)", token: owner.token)
             let log = try await api.request(.get, "/api/v1/workspaces/\(ws)/audit", token: owner.token)
             let actions = log.json["items"]?.arrayValue?.compactMap { $0["action"]?.stringValue } ?? []
-            for action in ["setup.completed", "member.added", "invitation.accepted", "member.role_changed", "workspace.renamed",
+            for action in ["setup.completed", "member.invited", "invitation.accepted", "member.role_changed", "workspace.renamed",
                            "token.created", "token.revoked", "member.removed"] {
                 #expect(actions.contains(action), "\(action) missing from \(actions)")
             }

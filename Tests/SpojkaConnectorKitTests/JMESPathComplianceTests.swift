@@ -142,6 +142,16 @@ import Testing
         #expect(throws: JMESPathError.self) { try JMESPathExpression(tooLong) }
     }
 
+    @Test func extremeSliceStepsAndIndicesEndTheSliceInsteadOfTrapping() throws {
+        let items: JSONValue = [1, 2, 3]
+        #expect(try JMESPathExpression("[1::9223372036854775807]").search(items) == [2])
+        #expect(try JMESPathExpression("[2::9223372036854775807]").search(items) == [3])
+        #expect(try JMESPathExpression("[::-9223372036854775808]").search(items) == [3])
+        #expect(try JMESPathExpression("[-9223372036854775808:9223372036854775807]").search(items) == [1, 2, 3])
+        #expect(try JMESPathExpression("[-9223372036854775808]").search(items) == .null)
+        #expect(try JMESPathExpression("abs(`-9223372036854775808`)").search(.null) != .null)
+    }
+
     @Test func specEdgeCases() throws {
         let data: JSONValue = .object(["s": .string("a𝄞b"), "n": .array([.int(3), .double(1.5), .int(2)])])
         let cases: [(String, JSONValue)] = [

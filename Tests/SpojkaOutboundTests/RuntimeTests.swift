@@ -114,7 +114,7 @@ struct RuntimeTests {
             func code(_ path: String, token: String = "bad") async -> (ToolError.Code?, String) {
                 do {
                     _ = try await runtime().call(ToolCall(connector: try http(), tool: "http_get", arguments: ["url": .string(base + path)],
-                                                          credentials: ["token": Secret(token)], settings: ["authMethod": "bearer"]))
+                                                          credentials: ["token": Secret(token)], settings: ["authMethod": "bearer", "baseUrl": .string(base)]))
                     return (nil, "")
                 } catch let error as ToolError { return (error.code, error.message) } catch { return (nil, "\(error)") }
             }

@@ -100,19 +100,30 @@ struct StoreContractTests {
     }
 
     @Test(arguments: backends)
-    func invitationsAreSingleUse(_ backend: Backend) async throws {
+    func invitationsAreSingleUseAndWithdrawable(_ backend: Backend) async throws {
         try await withStore(backend) { store in
             let ana = user("ana@example.com")
             let ws = Workspace(id: ids.make(), name: "Acme", createdAt: t0)
-            let invitation = Invitation(id: ids.make(), userID: ana.id, workspaceID: ws.id, hash: "ih", expiresAt: t0.addingTimeInterval(600))
+            func invite(_ email: String, _ hash: String, minutes: Double = 10) -> Invitation {
+                Invitation(id: ids.make(), workspaceID: ws.id, email: email, role: .member, invitedBy: ana.id, hash: hash,
+                           createdAt: t0, expiresAt: t0.addingTimeInterval(minutes * 60))
+            }
+            let invitation = invite("bo@example.com", "ih"), second = invite("cy@example.com", "ih2"), lapsed = invite("di@example.com", "ih3", minutes: -1)
+            let withdrawn = invite("bo@example.com", "ih4")
             try await store.transaction { tx in
                 try await tx.insertUser(ana, passwordHash: nil)
                 try await tx.insertWorkspace(ws)
-                try await tx.insertInvitation(invitation)
+                for i in [invitation, second, lapsed, withdrawn] { try await tx.insertInvitation(i) }
             }
             #expect(try await store.read { try await $0.invitation(hash: "ih") } == invitation)
+            #expect(try await store.read { try await $0.pendingInvitations(of: ws.id, at: t0) }.count == 3)
+            #expect(try await store.transaction { try await $0.revokeInvitations(of: ws.id, id: withdrawn.id, email: nil, at: t0) } == 1)
+            #expect(try await store.transaction { try await $0.acceptInvitation(withdrawn.id, at: t0) } == false, "withdrawn")
+            #expect(try await store.transaction { try await $0.acceptInvitation(lapsed.id, at: t0) } == false, "expired")
             #expect(try await store.transaction { try await $0.acceptInvitation(invitation.id, at: t0) } == true)
-            #expect(try await store.transaction { try await $0.acceptInvitation(invitation.id, at: t0) } == false)
+            #expect(try await store.transaction { try await $0.acceptInvitation(invitation.id, at: t0) } == false, "single use")
+            #expect(try await store.transaction { try await $0.revokeInvitations(of: ws.id, id: nil, email: "cy@example.com", at: t0) } == 1)
+            #expect(try await store.read { try await $0.pendingInvitations(of: ws.id, at: t0) }.isEmpty)
         }
     }
 

@@ -5,6 +5,7 @@ Built on Authlib's Flask integration. All state is in memory, guarded by one loc
 See README.md for flags and endpoints.
 """
 import argparse
+import json
 import logging
 import os
 import secrets
@@ -298,6 +299,12 @@ def create_app(lifetime, token_delay_ms=0):
         if grant_type == "refresh_token" and token_delay_ms:
             time.sleep(token_delay_ms / 1000)
         resp = server.create_token_response()
+        if request.args.get("echo") and resp.status_code >= 400:
+            # A careless provider: the error repeats what the client sent.
+            body = resp.get_json(silent=True) or {}
+            body["error_description"] = "%s (request: authorization=%s refresh_token=%s)" % (
+                body.get("error_description", ""), request.headers.get("Authorization"), request.form.get("refresh_token"))
+            resp.set_data(json.dumps(body))
         if resp.status_code == 400 and (resp.get_json(silent=True) or {}).get("error") == "invalid_grant":
             with store.lock:
                 store.counters["invalid_grant"] += 1
@@ -314,7 +321,16 @@ def create_app(lifetime, token_delay_ms=0):
             store.counters["userinfo"] += 1
         if current_token.user is None:
             return jsonify(error="insufficient_scope", error_description="token has no user"), 403
-        return current_token.user.to_dict()
+        body = current_token.user.to_dict()
+        echo = request.args.get("echo_token")
+        if echo:
+            # A careless provider: the answer repeats the token (and, with echo_token=name, puts it in the name).
+            token = current_token.access_token
+            body.update(access_token=token, authorization=request.headers.get("Authorization"),
+                        session={"token": token, "scopes": current_token.scope})
+            if echo == "name":
+                body["name"] = "%s (%s)" % (body["name"], token)
+        return body
 
     @app.route("/api/me", methods=["GET", "POST"])
     @require_oauth()

@@ -71,7 +71,9 @@ extension JMESNode {
         var results: [JSONValue] = []
         while step > 0 ? index < end : index > end {
             results.append(elements[index])
-            index += step
+            let (next, overflow) = index.addingReportingOverflow(step)  // a step near Int.max must end the slice, not trap
+            if overflow { break }
+            index = next
         }
         return .array(results)
     }

@@ -58,6 +58,17 @@ public struct AuthSpec: Codable, Sendable, Hashable {
     public var apply: [CredentialPlacement]?
     /// OAuth 2.0 endpoints and options.
     public var oauth2: OAuth2Spec?
+    /// What happens to a request that would carry credentials to another origin than the service URL's
+    /// (default `refuse`).
+    public var crossOrigin: CrossOrigin?
+
+    /// Handling of requests to another origin than the connection's service URL.
+    public enum CrossOrigin: String, Codable, Sendable, Hashable {
+        /// Refuse the call with `blocked_destination` (the default).
+        case refuse
+        /// Send it without any credential.
+        case omitCredentials
+    }
 }
 
 /// Where a credential goes in a request; values are templates over `credentials` and `settings`.

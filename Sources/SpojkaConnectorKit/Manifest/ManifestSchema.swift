@@ -52,6 +52,7 @@ public enum ManifestSchema {
               "then": {"required": ["username", "password"]},
               "else": {"required": ["name", "value"]}
             }},
+            "crossOrigin": {"enum": ["refuse", "omitCredentials"]},
             "oauth2": {"type": "object", "additionalProperties": false, "properties": {
               "authorizationUrl": {"type": "string"}, "tokenUrl": {"type": "string"}, "userinfoUrl": {"type": "string"},
               "scopes": {"type": "array", "items": {"type": "string"}}, "pkce": {"type": "boolean"},

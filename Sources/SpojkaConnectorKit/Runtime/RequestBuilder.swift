@@ -6,28 +6,45 @@ struct RequestBuilder: Sendable {
     let manifest: ConnectorManifest
     let spec: RequestSpec
     /// `{arguments, credentials, settings}`; credentials are revealed only inside this value.
-    let scope: JSONValue
+    var scope: JSONValue
     let serviceURL: String
     let parses: ParseCache
+    /// Set for a request to another origin when the connector sends those without credentials.
+    var omitsCredentials = false
 
     func build(extraQuery: [(String, String)] = []) throws -> OutboundRequest {
         let path = try renderPath(spec.path)
+        var url = try absoluteURL(path)
         var query = try renderQuery()
         // A page cursor replaces a parameter of the same name the caller gave.
         query.removeAll { pair in extraQuery.contains { $0.0 == pair.0 } }
         query += extraQuery
         var headers: [(String, String)] = [("Accept", "application/json"), ("User-Agent", "Spojka/1.0")]
         for (name, template) in (spec.headers ?? [:]).sorted(by: { $0.key < $1.key }) {
+            guard !FramingHeaders.isFraming(name) else { throw ToolError(.toolError, "the connector sets the framing header \(name)") }
             headers.removeAll { $0.0.lowercased() == name.lowercased() }
             headers.append((name, try text(template)))
         }
         if let from = spec.headersFrom, case .object(let extra) = try parses.template(from).render(scope) {
             for (name, value) in extra.sorted(by: { $0.key < $1.key }) where value != .null {
                 guard Self.isToken(name) else { throw ToolError(.invalidArguments, "header name \(name) is not valid") }
+                guard !FramingHeaders.isFraming(name) else { throw ToolError(.invalidArguments, "header \(name) cannot be set: Spojka sets it") }
                 headers.append((name, Template.text(of: value)))
             }
         }
-        try applyCredentials(&headers, &query)
+        var credentials: CarriedCredentials?
+        if !omitsCredentials {
+            credentials = try injectCredentials(&headers, &query)
+            if credentials != nil, let refusal = originRefusal(url) {
+                guard manifest.auth.crossOrigin == .omitCredentials else {
+                    throw ToolError(.blockedDestination, refusal, details: ["reason": "credential_origin_mismatch"])
+                }
+                var plain = self
+                plain.omitsCredentials = true
+                plain.scope = Self.withoutCredentials(scope)
+                return try plain.build(extraQuery: extraQuery)
+            }
+        }
         var body: [UInt8]?
         if let json = spec.json {
             body = Array(CompactJSON.text(Self.droppingNulls(try parses.renderDeep(json, scope))).utf8)
@@ -40,19 +57,19 @@ struct RequestBuilder: Sendable {
             body = Array(CompactJSON.text(.object(["query": .string(graphql.query), "variables": variables])).utf8)
             headers.append(("Content-Type", "application/json"))
         }
-        var url: String
-        if path.hasPrefix("http://") || path.hasPrefix("https://") {
-            url = path
-        } else {
-            guard !serviceURL.isEmpty else { throw ToolError(.invalidArguments, "a relative URL needs a connection with a base URL") }
-            url = serviceURL.hasSuffix("/") ? String(serviceURL.dropLast()) : serviceURL
-            url += path.hasPrefix("/") || path.isEmpty ? path : "/" + path
-        }
         if !query.isEmpty {
             url += (url.contains("?") ? "&" : "?") + FormEncoding.query(query)
         }
         let method = try text(spec.method).uppercased()
-        return OutboundRequest(method: method, url: url, headers: headers, body: body)
+        return OutboundRequest(method: method, url: url, headers: headers, body: body, credentials: credentials)
+    }
+
+    /// `path` when it is an absolute URL, else the path under the service URL.
+    func absoluteURL(_ path: String) throws -> String {
+        if path.hasPrefix("http://") || path.hasPrefix("https://") { return path }
+        guard !serviceURL.isEmpty else { throw ToolError(.invalidArguments, "a relative URL needs a connection with a base URL") }
+        let base = serviceURL.hasSuffix("/") ? String(serviceURL.dropLast()) : serviceURL
+        return base + (path.hasPrefix("/") || path.isEmpty ? path : "/" + path)
     }
 
     /// Whether `name` is an HTTP header token.

@@ -43,8 +43,9 @@ public struct RetryPolicy: Sendable {
 
     /// The wait before attempt `attempt + 1`, honouring a `Retry-After` header value.
     func delay(after attempt: Int, retryAfter: String?) -> Duration {
-        if let retryAfter, let seconds = Double(retryAfter.trimmingCharacters(in: .whitespaces)) {
-            return min(.milliseconds(Int64(max(0, seconds) * 1000)), maxDelay)
+        if let retryAfter, let seconds = Double(retryAfter.trimmingCharacters(in: .whitespaces)), seconds.isFinite {
+            // A service may send any number here: clamp before converting, a huge value must not trap.
+            return min(.milliseconds(Int64(min(max(0, seconds), 86_400) * 1000)), maxDelay)
         }
         let ceiling = min(baseDelay * (1 << min(attempt - 1, 16)), maxDelay)
         let millis = ceiling.components.seconds * 1000 + ceiling.components.attoseconds / 1_000_000_000_000_000

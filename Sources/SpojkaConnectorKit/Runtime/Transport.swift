@@ -10,10 +10,13 @@ public struct OutboundRequest: Sendable {
     public var headers: [(String, String)]
     /// Body bytes.
     public var body: [UInt8]?
+    /// Where the request carries a connection's credentials (set by the runtime), so that a redirect to
+    /// another origin can drop every one of them; `nil` when it carries none.
+    public var credentials: CarriedCredentials?
 
     /// Creates a request.
-    public init(method: String, url: String, headers: [(String, String)] = [], body: [UInt8]? = nil) {
-        self.method = method; self.url = url; self.headers = headers; self.body = body
+    public init(method: String, url: String, headers: [(String, String)] = [], body: [UInt8]? = nil, credentials: CarriedCredentials? = nil) {
+        self.method = method; self.url = url; self.headers = headers; self.body = body; self.credentials = credentials
     }
 
     /// The value of header `name` (case-insensitive).

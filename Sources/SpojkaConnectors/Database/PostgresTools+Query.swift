@@ -10,14 +10,16 @@ extension PostgresTools {
     func query(_ call: ToolInvocation, _ sql: String, _ parameters: [JSONValue]) async throws -> [[String: JSONValue]] {
         let settings = call.settings
         let host = settings["host"]?.stringValue ?? "localhost"
-        try await destinations.check(host: host)
+        // Connect to the address the policy checked, never to the name again (DNS rebinding); TLS still verifies the name.
+        let address = try await destinations.connectAddress(for: host)
         let port = settings["port"].flatMap { Int(exactly: $0.doubleValue ?? 0) } ?? 5432
         let tls: PostgresConnection.Configuration.TLS = settings["sslmode"]?.stringValue == "require"
             ? .require(try .init(configuration: .clientDefault)) : (settings["sslmode"]?.stringValue == "disable" ? .disable : .prefer(try .init(configuration: .clientDefault)))
-        var configuration = PostgresConnection.Configuration(host: host, port: port, username: settings["user"]?.stringValue ?? "postgres",
+        var configuration = PostgresConnection.Configuration(host: address, port: port, username: settings["user"]?.stringValue ?? "postgres",
                                                              password: call.credentials["password"]?.reveal(),
                                                              database: settings["database"]?.stringValue, tls: tls)
         configuration.options.connectTimeout = .seconds(10)
+        if address != host { configuration.options.tlsServerName = host }
         let logger = Logger(label: "spojka.postgresql", factory: { _ in SwiftLogNoOpLogHandler() })
         let connection: PostgresConnection
         do {

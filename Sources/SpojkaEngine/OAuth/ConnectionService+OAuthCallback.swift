@@ -57,7 +57,9 @@ extension ConnectionService {
             } catch {
                 return await fail(record, 502, "The provider refused the code", "The token endpoint answered: \(error.reason). Nothing was stored.")
             }
-            let account = await upstreamAccount(manifest, connection, endpoints, tokens.accessToken)
+            let secrets = [tokens.accessToken, secret, verifier] + (tokens.refreshToken.map { [$0] } ?? [])
+            let account = Self.identityOnly(await upstreamAccount(manifest, connection, endpoints, tokens.accessToken),
+                                            scrub: Scrubber(secrets, injected: ["Bearer " + tokens.accessToken.reveal()]))
             let previous = Self.identity(connection.account), next = Self.identity(account)
             if let previous, previous != next, !record.allowAccountChange {
                 return await fail(record, 409, "A different account signed in",
@@ -72,7 +74,8 @@ extension ConnectionService {
         }
     }
 
-    /// Reads the upstream identity: the userinfo endpoint, else the connector's verification.
+    /// Reads the upstream identity: the userinfo endpoint, else the connector's verification (raw: the caller keeps
+    /// only its identity fields).
     func upstreamAccount(_ manifest: ConnectorManifest, _ connection: Connection, _ endpoints: OAuthEndpoints, _ token: Secret) async -> JSONValue? {
         if let url = endpoints.userinfo, let info = await oauth.client.userinfo(url, accessToken: token) { return info }
         guard manifest.verify != nil else { return nil }

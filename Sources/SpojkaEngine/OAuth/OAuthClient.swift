@@ -36,14 +36,16 @@ struct OAuthClient: Sendable {
         let request = OutboundRequest(method: "POST", url: url, headers: [("Content-Type", "application/x-www-form-urlencoded"),
                                                                         ("Accept", "application/json"), ("Authorization", "Basic \(basic)")],
                                       body: Array(body.utf8))
+        // A provider's error may repeat what it was sent: the client credentials (also as their Basic value) and grant secrets.
+        let scrub = Scrubber([clientSecret] + form.filter { Self.secretFields.contains($0.0) }.map { Secret($0.1) }, injected: ["Basic \(basic)"])
         let response: OutboundResponse
         do { response = try await transport.send(request, timeout: .seconds(20)) } catch {
-            throw .transient("the token endpoint could not be reached (\(error))")
+            throw .transient(scrub.text("the token endpoint could not be reached (\(error))"))
         }
         let json = (try? JSONDecoder().decode(JSONValue.self, from: Data(response.body))) ?? .null
         guard (200..<300).contains(response.status) else {
             let code = json["error"]?.stringValue ?? "http_\(response.status)"
-            let reason = [code, json["error_description"]?.stringValue].compactMap { $0 }.joined(separator: ": ")
+            let reason = scrub.text([code, json["error_description"]?.stringValue].compactMap { $0 }.joined(separator: ": "))
             if response.status >= 500 || response.status == 429 { throw .transient(reason) }
             throw code == "invalid_grant" ? .invalidGrant(reason) : .refused(reason)
         }
@@ -51,6 +53,9 @@ struct OAuthClient: Sendable {
         return TokenSet(accessToken: Secret(access), refreshToken: json["refresh_token"]?.stringValue.map(Secret.init),
                         expiresIn: json["expires_in"]?.doubleValue)
     }
+
+    /// Form fields of token requests that hold secrets.
+    static let secretFields: Set<String> = ["refresh_token", "code", "code_verifier", "client_secret"]
 
     /// Reads the userinfo endpoint with the access token; `nil` when it fails.
     func userinfo(_ url: String, accessToken: Secret) async -> JSONValue? {

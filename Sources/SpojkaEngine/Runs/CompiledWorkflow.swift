@@ -91,7 +91,7 @@ struct CompiledWorkflow: Sendable {
             if out.allSatisfy({ $0.to == loop }) { tails[loop, default: []].append(id) }
         }
         self.tails = tails.mapValues { $0.sorted() }
-        self.timeout = definition["timeoutSeconds"]?.doubleValue.map { .milliseconds(Int64($0 * 1000)) }
+        self.timeout = NodeLimits.duration(seconds: definition["timeoutSeconds"]?.doubleValue)
     }
 
     /// Edges that cross a loop body's boundary (other than entering through `body` and returning to the loop).
@@ -146,10 +146,11 @@ struct CompiledWorkflow: Sendable {
         case "loop":
             switch c["mode"]?.stringValue {
             case "forEach": kind = .forEach(try CompiledValue(c["array"] ?? .array([])))
-            case "while": kind = .whileLoop(try CompiledCondition(c["condition"] ?? .object([:])), max: Int(c["maxIterations"]?.doubleValue ?? 100))
+            case "while":
+                kind = .whileLoop(try CompiledCondition(c["condition"] ?? .object([:])), max: Int(NodeLimits.clamp(c["maxIterations"], 0...100_000, default: 100)))
             default: kind = .times(try CompiledValue(c["count"] ?? .int(0)))
             }
-        case "parallel": kind = .parallel(Int(c["branches"]?.doubleValue ?? 1))
+        case "parallel": kind = .parallel(Int(NodeLimits.clamp(c["branches"], 1...100, default: 1)))
         case "human":
             kind = .human(message: try CompiledValue(c["message"] ?? .string("")),
                           users: Set((c["approvers"]?["users"]?.arrayValue ?? []).compactMap(\.stringValue)),
@@ -164,9 +165,9 @@ struct CompiledWorkflow: Sendable {
         let retry = node["retry"] ?? c["retry"]
         return CompiledNode(id: id, type: type, kind: kind, outputVariable: node["outputVariable"]?.stringValue ?? c["outputVariable"]?.stringValue,
                             itemVariable: c["itemVariable"]?.stringValue ?? "item", indexVariable: c["indexVariable"]?.stringValue ?? "index",
-                            maxAttempts: max(1, min(10, Int(retry?["maxAttempts"]?.doubleValue ?? 1))),
-                            backoffSeconds: retry?["backoff"]?.doubleValue ?? 1,
-                            timeout: type == "trigger" ? nil : seconds.map { .milliseconds(Int64($0 * 1000)) },
+                            maxAttempts: Int(NodeLimits.clamp(retry?["maxAttempts"], 1...10, default: 1)),
+                            backoffSeconds: NodeLimits.clamp(retry?["backoff"], 0...3600, default: 1),
+                            timeout: type == "trigger" ? nil : NodeLimits.duration(seconds: seconds),
                             continueOnError: (node["onError"] ?? c["onError"])?.stringValue == "continue")
     }
 }

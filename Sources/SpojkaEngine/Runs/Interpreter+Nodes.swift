@@ -99,9 +99,7 @@ extension Interpreter {
         case .forEach, .whileLoop, .times:
             return try await loop(node, key: key, context: context, path: path, startedAt: startedAt)
         case .response(let status, let headers, let body):
-            let response = RunResponse(status: Int(try render(status, node, context).doubleValue ?? 200),
-                                       headers: (try render(headers, node, context).objectValue ?? [:]).mapValues { Template.text(of: $0) },
-                                       body: try render(body, node, context))
+            let response = try responseValue(node, status: status, headers: headers, body: body, context: context)
             let output: JSONValue = ["status": .int(response.status), "headers": .object(response.headers.mapValues { .string($0) }), "body": response.body]
             // The response ends the run: its step and the run's completion commit together.
             var ended = run
@@ -112,5 +110,29 @@ extension Interpreter {
         case .connector, .human, .subworkflow:
             return try await external(node, key: key, context: context, startedAt: startedAt)
         }
+    }
+
+    /// Renders a response node's answer; a status or header the HTTP layer cannot send fails the step with `invalid_response`.
+    private func responseValue(_ node: CompiledNode, status: CompiledValue, headers: CompiledValue, body: CompiledValue,
+                               context: [String: JSONValue]) throws -> RunResponse {
+        let code: Int
+        switch NodeLimits.status(try render(status, node, context)) {
+        case .success(let value): code = value
+        case .failure(let problem):
+            throw StepFailure(nodeID: node.id, code: "invalid_response", message: "node \(node.id): status \(problem.message)")
+        }
+        let rendered = try render(headers, node, context)
+        guard let members = rendered.objectValue ?? (rendered == .null ? [:] : nil) else {
+            throw StepFailure(nodeID: node.id, code: "invalid_response", message: "node \(node.id): headers must be an object")
+        }
+        var fields: [String: String] = [:]
+        for (name, value) in members {
+            let text = Template.text(of: value)
+            if let problem = NodeLimits.headerProblem(name: name, value: text) {
+                throw StepFailure(nodeID: node.id, code: "invalid_response", message: "node \(node.id): header \(name) \(problem)")
+            }
+            fields[name] = text
+        }
+        return RunResponse(status: code, headers: fields, body: try render(body, node, context))
     }
 }
