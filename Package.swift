@@ -43,20 +43,33 @@ let package = Package(
             .product(name: "PostgresNIO", package: "postgres-nio"),
         ],
                 resources: [.copy("Manifests")]),
-        .target(name: "SpojkaEngine", dependencies: [
+        // Connection lifecycle: create, verify, rotate, delete, calls through a connection, scrubbing, and OAuth
+        // (apps, authorisation, single-flight refresh), which a call needs inline.
+        .target(name: "SpojkaConnections", dependencies: [
             "SpojkaCore", "SpojkaSecrets", "SpojkaConnectorKit",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // Workflows and runs: save-time validation, compiled graphs, the interpreter, the durable journal, schedules.
+        .target(name: "SpojkaRuns", dependencies: [
+            "SpojkaCore", "SpojkaConnectorKit", "SpojkaConnections",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .target(name: "SpojkaAPI", dependencies: [
-            "SpojkaCore", "SpojkaSecrets", "SpojkaConnectorKit", "SpojkaEngine",
+            "SpojkaCore", "SpojkaSecrets", "SpojkaConnectorKit", "SpojkaConnections", "SpojkaRuns",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .systemLibrary(name: "CZlib"),
+        .target(name: "SpojkaConsole", dependencies: [
+            "CZlib", .product(name: "Hummingbird", package: "hummingbird"),
+        ], resources: [.copy("Web")]),
         .target(name: "SpojkaServer", dependencies: [
-            "SpojkaCore", "SpojkaSecrets", "SpojkaStore", "SpojkaAPI", "SpojkaConnectorKit", "SpojkaConnectors", "SpojkaOutbound", "SpojkaEngine",
+            "SpojkaCore", "SpojkaSecrets", "SpojkaStore", "SpojkaAPI", "SpojkaConnectorKit", "SpojkaConnectors", "SpojkaOutbound", "SpojkaConnections", "SpojkaRuns",
+            "SpojkaConsole",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -69,7 +82,7 @@ let package = Package(
         ]),
         .executableTarget(name: "spojka-bench", dependencies: [
             "SpojkaServer", "SpojkaSecrets", "SpojkaCore", "SpojkaConnectorKit", "SpojkaConnectors", "SpojkaOutbound", "SpojkaTestSupport",
-            "SpojkaEngine", "SpojkaStore",
+            "SpojkaConnections", "SpojkaRuns", "SpojkaStore",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -81,7 +94,8 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "SpojkaCoreTests", dependencies: ["SpojkaCore"]),
-        .testTarget(name: "SpojkaEngineTests", dependencies: ["SpojkaEngine", "SpojkaCore"]),
+        .testTarget(name: "SpojkaConnectionsTests", dependencies: ["SpojkaConnections", "SpojkaCore"]),
+        .testTarget(name: "SpojkaRunsTests", dependencies: ["SpojkaRuns", "SpojkaCore"]),
         .testTarget(name: "SpojkaSecretsTests", dependencies: ["SpojkaSecrets", "SpojkaTestSupport"]),
         .testTarget(name: "SpojkaStoreTests", dependencies: ["SpojkaStore", "SpojkaTestSupport"]),
         .testTarget(name: "SpojkaConnectorKitTests", dependencies: ["SpojkaConnectorKit", "SpojkaCore"]),

@@ -28,6 +28,7 @@ public enum SpojkaAPI {
         }
         group("system") { SystemRoutes(services: services, metricsText: metricsText).register(&$0) }
         group("identity") { IdentityRoutes(services: services).register(&$0) }
+        group("sessions") { SessionRoutes(services: services).register(&$0) }
         group("tokens") { TokenRoutes(services: services).register(&$0) }
         group("workspaces") { WorkspaceRoutes(services: services).register(&$0) }
         group("members") { MemberRoutes(services: services).register(&$0) }

@@ -2,8 +2,9 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import SpojkaConnections
 import SpojkaCore
-import SpojkaEngine
+import SpojkaRuns
 import SpojkaSecrets
 
 extension SpojkaError.Code {

@@ -1,8 +1,9 @@
 import Foundation
 import Logging
+import SpojkaConnections
 import SpojkaConnectorKit
 import SpojkaCore
-import SpojkaEngine
+import SpojkaRuns
 import SpojkaSecrets
 
 /// Everything the routes need, injected by the composition root.

@@ -17,7 +17,11 @@ struct AuthMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         var context = context
-        context.principal = try await authenticate(request.headers[.authorization])
+        if request.headers[.authorization] == nil, let session = request.cookies[BrowserSession.cookieName]?.value, !session.isEmpty {
+            context.principal = try await authenticateSession(session, request: request)
+        } else {
+            context.principal = try await authenticate(request.headers[.authorization])
+        }
         return try await next(request, context)
     }
 

@@ -149,3 +149,8 @@ extension CreateTokenInput {
 extension WorkspaceInput {
     static let schema = Schema.object(["name": Schema.name], required: ["name"])
 }
+
+extension ChangePasswordInput {
+    static let schema = Schema.object(["currentPassword": Schema.string(max: Limits.password, min: 1),
+                                       "newPassword": Schema.string(max: Limits.password, min: 10)], required: ["currentPassword", "newPassword"])
+}

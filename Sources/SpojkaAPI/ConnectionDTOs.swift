@@ -1,6 +1,6 @@
 import Foundation
+import SpojkaConnections
 import SpojkaCore
-import SpojkaEngine
 
 /// A connection as every read shows it: never a secret value, not even a masked prefix.
 struct ConnectionDTO: Encodable {

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
+import SpojkaConnections
 import SpojkaCore
-import SpojkaEngine
 
 /// `/api/v1/workspaces/{ws}/connections`: the connection lifecycle.
 struct ConnectionRoutes {

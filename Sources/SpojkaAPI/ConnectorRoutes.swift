@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
+import SpojkaConnections
 import SpojkaConnectorKit
 import SpojkaCore
-import SpojkaEngine
 
 /// One connector in the catalog list.
 struct ConnectorSummaryDTO: Encodable {

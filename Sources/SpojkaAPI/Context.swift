@@ -8,6 +8,10 @@ public struct Principal: Sendable {
     public var user: User
     /// The API token that authenticated the request.
     public var tokenID: ID<APIToken>
+    /// The CSRF proof of the browser session that authenticated the request (nil for a bearer token).
+    public var csrfToken: String?
+    /// When that browser session ends at the latest.
+    public var sessionExpiresAt: Date?
 }
 
 /// Per-request context: Hummingbird's core storage plus the authenticated principal.

@@ -4,7 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import SpojkaCore
-import SpojkaEngine
+import SpojkaRuns
 
 extension SpojkaError.Code {
     /// A webhook request's signature is missing or wrong.

@@ -36,26 +36,33 @@ struct IdentityRoutes {
     let services: APIServices
 
     func register(_ r: inout RouteRegistrar) {
-        r.add(.post, "/api/v1/setup", "Create the first user, workspace and owner token (once)", body: SetupInput.self,
-              success: 201, authenticated: false, handler: setup)
-        r.add(.post, "/api/v1/auth/login", "Sign in with email and password", body: LoginInput.self,
-              authenticated: false, handler: login)
+        r.add(.post, "/api/v1/setup", "Create the first user, workspace and owner token (once); ?session=cookie: a browser session instead",
+              body: SetupInput.self, success: 201, query: ["session"], authenticated: false, handler: setup)
+        r.add(.post, "/api/v1/auth/login", "Sign in with email and password; ?session=cookie: a browser session instead of a token",
+              body: LoginInput.self, query: ["session"], authenticated: false, handler: login)
     }
 
     @Sendable func setup(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
+        let cookie = BrowserSession.wanted(request)
+        if cookie { try BrowserSession.requireSameOrigin(request, services) }
         let input = try await services.body.decode(SetupInput.self, from: request)
         var hash: String?
         if let password = input.password { hash = try services.passwords.hash(Secret(password)) }
         let services = self.services
         let result = try await services.store.transaction { [hash] tx in
-            try await Self.setUp(tx, services, input: input, passwordHash: hash)
+            try await Self.setUp(tx, services, input: input, passwordHash: hash, session: cookie)
+        }
+        if cookie {
+            return try BrowserSession.answer(["user": try JSONValue(encoding: UserDTO(result.0)),
+                                              "workspace": try JSONValue(encoding: WorkspaceDTO(result.1, role: .owner))],
+                                             text: result.2, services: services, status: .created)
         }
         return try Reply.json(SetupAnswer(user: UserDTO(result.0), workspace: WorkspaceDTO(result.1, role: .owner), token: result.2),
                               status: .created)
     }
 
     static func setUp(_ tx: any StoreTransaction, _ services: APIServices, input: SetupInput,
-                      passwordHash: String?) async throws -> (User, Workspace, String) {
+                      passwordHash: String?, session: Bool = false) async throws -> (User, Workspace, String) {
         let now = services.clock.now()
         let completed = try await tx.setting("setup_completed_at")
         let users = try await tx.countUsers()
@@ -66,12 +73,15 @@ struct IdentityRoutes {
         let user = User(id: services.ids.make(), email: input.email.lowercased(), name: input.name, createdAt: now)
         try await tx.insertUser(user, passwordHash: passwordHash)
         let workspace = try await WorkspaceRoutes.create(tx, services, name: input.workspace, owner: user.id)
-        let (_, text) = try await services.issueToken(tx, user: user.id, name: "setup", expiresAt: nil)
+        let (_, text) = session ? try await services.issueSession(tx, user: user.id)
+            : try await services.issueToken(tx, user: user.id, name: "setup", expiresAt: nil)
         try await services.audit(tx, workspace.id, actor: user.id.rawValue, "setup.completed", target: workspace.id.rawValue)
         return (user, workspace, text)
     }
 
     @Sendable func login(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
+        let cookie = BrowserSession.wanted(request)
+        if cookie { try BrowserSession.requireSameOrigin(request, services) }
         let input = try await services.body.decode(LoginInput.self, from: request)
         let email = input.email.lowercased()
         let services = self.services
@@ -92,10 +102,19 @@ struct IdentityRoutes {
         }
         await services.loginLimiter.reset(email)
         let text = try await services.store.transaction { tx in
-            let (token, text) = try await services.issueToken(tx, user: user.id, name: "login", expiresAt: now.addingTimeInterval(30 * 86400))
+            let (token, text) = cookie ? try await services.issueSession(tx, user: user.id)
+                : try await services.issueToken(tx, user: user.id, name: "login", expiresAt: now.addingTimeInterval(30 * 86400))
             try await services.audit(tx, nil, actor: user.id.rawValue, "auth.login", target: token.id.rawValue)
             return text
         }
+        if cookie { return try BrowserSession.answer(["user": try JSONValue(encoding: UserDTO(user))], text: text, services: services, status: .ok) }
         return try Reply.json(SignedIn(user: UserDTO(user), token: text))
+    }
+}
+
+extension JSONValue {
+    /// `value` as the API encodes it.
+    init(encoding value: some Encodable) throws {
+        self = try JSONDecoder().decode(JSONValue.self, from: try APIJSON.encoder.encode(value))
     }
 }

@@ -43,8 +43,8 @@ struct InvitationRoutes {
         r.add(.delete, "/api/v1/workspaces/{ws}/invitations/{invitationId}", "Withdraw a pending invitation (admin, owner)",
               success: 204, handler: revoke)
         r.add(.post, "/api/v1/invitations/accept",
-              "Accept an invitation: a new email sets name and password; an existing account proves itself with its password or token",
-              body: AcceptInput.self, authenticated: false, handler: accept)
+              "Accept an invitation: a new email sets name and password; an existing account proves itself with its password or token. ?session=cookie: a browser session instead of a token",
+              body: AcceptInput.self, query: ["session"], authenticated: false, handler: accept)
     }
 
     /// Issues an invitation to `email` for `workspace`, withdrawing any earlier pending one for the same email there.
@@ -80,6 +80,8 @@ struct InvitationRoutes {
     }
 
     @Sendable func accept(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
+        let cookie = BrowserSession.wanted(request)
+        if cookie { try BrowserSession.requireSameOrigin(request, services) }
         let input = try await services.body.decode(AcceptInput.self, from: request)
         let now = services.clock.now()
         let gone = SpojkaError(.notFound, "The invitation is unknown, used, withdrawn or expired")
@@ -109,13 +111,16 @@ struct InvitationRoutes {
             if try await tx.membership(invitation.workspaceID, user.id) == nil {
                 try await tx.upsertMembership(Membership(workspaceID: invitation.workspaceID, userID: user.id, role: invitation.role, createdAt: now))
             }
-            let (_, text) = try await services.issueToken(tx, user: user.id, name: "invitation", expiresAt: now.addingTimeInterval(30 * 86_400))
+            let (_, text) = cookie ? try await services.issueSession(tx, user: user.id)
+                : try await services.issueToken(tx, user: user.id, name: "invitation", expiresAt: now.addingTimeInterval(30 * 86_400))
             try await services.audit(tx, invitation.workspaceID, actor: user.id.rawValue, "invitation.accepted", target: invitation.id.rawValue,
                                      details: ["role": .string(invitation.role.rawValue), "newAccount": .bool(existing == nil)])
             return text
         }
-        struct Answer: Encodable { let user: UserDTO; let token: String; let workspace: String; let role: String }
-        return try Reply.json(Answer(user: UserDTO(user), token: text, workspace: invitation.workspaceID.rawValue, role: invitation.role.rawValue))
+        let fields: [String: JSONValue] = ["user": try JSONValue(encoding: UserDTO(user)), "workspace": .string(invitation.workspaceID.rawValue),
+                                           "role": .string(invitation.role.rawValue)]
+        if cookie { return try BrowserSession.answer(fields, text: text, services: services, status: .ok) }
+        return try Reply.json(JSONValue.object(fields.merging(["token": .string(text)]) { a, _ in a }))
     }
 
     /// An email that has an account joins only as that account: its token, or its password (rate-limited like sign-in).

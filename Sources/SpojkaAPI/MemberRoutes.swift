@@ -98,6 +98,8 @@ struct MemberRoutes {
                 }
             }
             _ = try await tx.deleteMembership(workspace.id, target)
+            // Removed by someone else: their browser sessions end (their other workspaces need a fresh sign-in).
+            if !isSelf { try await BrowserSession.endAll(tx, of: target, at: services.clock.now()) }
             try await services.audit(tx, workspace.id, actor: principal.user.id.rawValue, "member.removed", target: target.rawValue,
                                      details: ["role": .string(membership.role.rawValue)])
             return try await services.connections.flagAuthorizerLeft(target, in: workspace.id, actor: principal.user.id.rawValue, tx)

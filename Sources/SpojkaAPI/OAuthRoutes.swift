@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
+import SpojkaConnections
 import SpojkaCore
-import SpojkaEngine
 
 struct OAuthAppInputDTO: APIInput {
     static let fields: Set<String> = ["connector", "name", "clientId", "clientSecret", "scopes", "authorizationUrl", "tokenUrl", "userinfoUrl",
@@ -107,6 +107,7 @@ struct OAuthRoutes {
             """
         if let id = result.connection { html += "<p>Connection <code id=\"connection\">\(escape(id.rawValue))</code></p>" }
         if let back = result.returnURL { html += "<p><a href=\"\(escape(back))\">Back to Spojka</a></p>" }
+        else if let id = result.connection { html += "<p><a href=\"/connections/\(escape(id.rawValue))\">Open the connection in the console</a></p>" }
         html += "</body></html>"
         return Response(status: HTTPResponse.Status(code: result.status),
                          headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store", .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'"],

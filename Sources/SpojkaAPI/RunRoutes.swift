@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import SpojkaCore
-import SpojkaEngine
+import SpojkaRuns
 
 struct StartRunInput: APIInput {
     static let fields: Set<String> = ["input", "wait", "timeoutSeconds"]

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import SpojkaCore
-import SpojkaEngine
+import SpojkaRuns
 
 /// A workflow definition body: `{name, nodes, edges, …}` (DESIGN §7).
 struct WorkflowDefinitionInput: APIInput {

@@ -5,11 +5,13 @@ import Logging
 import NIOCore
 import Prometheus
 import SpojkaAPI
+import SpojkaConnections
 import SpojkaConnectorKit
 import SpojkaConnectors
+import SpojkaConsole
 import SpojkaCore
-import SpojkaEngine
 import SpojkaOutbound
+import SpojkaRuns
 import SpojkaSecrets
 import SpojkaStore
 
@@ -66,6 +68,8 @@ public func buildApplication(config: ServerConfig, logger: Logger, dependencies:
     let readTimeout = TimeAmount.milliseconds(Int64(config.readTimeout * 1000))
     let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ConnectionGuard(readTimeout: readTimeout)],
                                            idleTimeout: .milliseconds(Int64(config.idleTimeout * 1000)))
+    // After every API route: the console sees only the requests no route matched.
+    built.router.add(middleware: ConsoleMiddleware<SpojkaRequestContext>(assets: try ConsoleAssets.bundled()))
     var app = Application(
         router: built.router,
         server: .http1(configuration: http1),

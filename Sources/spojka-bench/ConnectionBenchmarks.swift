@@ -2,10 +2,10 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import SpojkaConnections
 import SpojkaConnectorKit
 import SpojkaConnectors
 import SpojkaCore
-import SpojkaEngine
 import SpojkaOutbound
 import SpojkaSecrets
 import SpojkaServer

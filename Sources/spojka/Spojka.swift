@@ -40,8 +40,8 @@ struct Serve: AsyncParsableCommand {
         let host = config.host
         dependencies.onListening = { port in
             say("Spojka is listening on http://\(host):\(port)")
-            say("Next step: create the first user and workspace:")
-            say(#"  curl -s -X POST http://\#(host):\#(port)/api/v1/setup -H 'Content-Type: application/json' -d '{"email":"you@example.com","name":"You","workspace":"My team"}'"#)
+            say("Next step: open http://\(host):\(port)/ in a browser to create the first user and workspace")
+            say("  (or, without a browser: POST /api/v1/setup — see README.md)")
         }
         let app: SpojkaApplication
         do {

@@ -44,4 +44,37 @@ struct CredentialOriginAPITests {
         #expect(stolen.all.count == 1 && stolen.all.allSatisfy { $0.headers["authorization"] == nil })
         #expect(!stolen.all.contains { $0.uri.contains(Self.token) || $0.headers.values.contains { $0.contains(Self.token) } })
     }
+
+    @Test func anAdminCannotMoveTheOwnersCredentialsToAnotherOrigin() async throws {
+        let stolen = RequestLog()
+        let attacker = Router()
+        attacker.add(middleware: RecordingMiddleware(log: stolen))
+        attacker.get("/me") { _, _ in Response(status: .ok, body: .init(byteBuffer: .init(string: #"{"me":1}"#))) }
+        try await ReplicaServer.run(attacker) { evil in
+            let service = Router()
+            service.get("/me") { _, _ in Response(status: .ok, body: .init(byteBuffer: .init(string: #"{"me":1}"#))) }
+            try await ReplicaServer.run(service) { base in
+                try await TestApp(configure: { $0.allowPrivateNetwork = true }).run { api in
+                    let owner = try await api.setUp()
+                    let ws = "/api/v1/workspaces/\(owner.workspace)"
+                    let created = try await api.request(.post, ws + "/connections?verify=false", token: owner.token, body: [
+                        "connector": "http", "name": "Owner API", "credentials": ["token": .string(Self.token)],
+                        "settings": ["authMethod": "bearer", "baseUrl": .string(base)]])
+                    let connection = try #require(created.json["id"]?.stringValue ?? created.json["connection"]?["id"]?.stringValue, "\(created.text)")
+                    let admin = try await api.addMember("a@example.com", role: "admin", workspace: owner.workspace, by: owner.token)
+                    let path = ws + "/connections/" + connection
+                    let moved = try await api.request(.patch, path, token: admin.token,
+                                                      body: ["settings": ["authMethod": "bearer", "baseUrl": .string(evil)]])
+                    #expect(moved.status == 422 && moved.errorCode == "validation_failed", "\(moved.text)")
+                    let overridden = try await api.request(.patch, path, token: admin.token, body: ["serviceUrl": .string(evil)])
+                    #expect(overridden.status == 422)
+                    // Within the same origin the settings may change (and are verified there).
+                    let samePlace = try await api.request(.patch, path, token: admin.token,
+                                                          body: ["settings": ["authMethod": "bearer", "baseUrl": .string(base + "/v2")]])
+                    #expect(samePlace.status == 200, "\(samePlace.text)")
+                }
+            }
+        }
+        #expect(stolen.all.isEmpty)
+    }
 }

@@ -175,4 +175,15 @@ struct CredentialBindingTests {
         #expect(served.all.count == 1 && served.all.first?.headers["x-api-key"] == Self.token)
         #expect(stolen.all.isEmpty)
     }
+
+    @Test func manifestsCannotSetFramingHeadersAndNameTheCrossOriginRule() throws {
+        var manifest = try connector(crossOrigin: .omitCredentials)
+        manifest.tools[0].request?.headers = ["Content-Length": "0"]
+        let data = try JSONEncoder().encode(manifest)
+        let (_, issues) = ManifestValidator.validate(data: data, file: "http/manifest.json")
+        #expect(issues.map(\.path) == ["/tools/0/request/headers/Content-Length"])
+        let text = String(decoding: data, as: UTF8.self).replacingOccurrences(of: #""omitCredentials""#, with: #""sometimes""#)
+        let (_, schemaIssues) = ManifestValidator.validate(data: Data(text.utf8), file: "http/manifest.json")
+        #expect(schemaIssues.contains { $0.path == "/auth/crossOrigin" })
+    }
 }

@@ -96,6 +96,20 @@ struct RebindingTests {
         #expect(strict.refusal(for: "::") != nil && open.refusal(for: "::") != nil)
     }
 
+    /// Numeric spellings the system resolver accepts are judged (and connected to) as the address they mean.
+    @Test func otherSpellingsOfLoopbackAreRefused() async throws {
+        let strict = NetworkPolicy(allowPrivateNetwork: false)
+        for host in ["2130706433", "0x7f.1", "127.1", "[::ffff:127.0.0.1]", "[::127.0.0.1]", "[64:ff9b::7f00:1]"] {
+            do {
+                _ = try await strict.address(for: host)
+                Issue.record("\(host) was allowed")
+            } catch let refusal as NetworkPolicy.Refusal {
+                #expect(!refusal.unresolved, "\(host): \(refusal.message)")
+            } catch { Issue.record("\(host): \(error)") }
+        }
+        #expect(try await NetworkPolicy(allowPrivateNetwork: true).address(for: "[::ffff:127.0.0.1]") == "::ffff:127.0.0.1")
+    }
+
     /// The PostgreSQL connector connects to the address the policy checked: a database host name that only
     /// the injected resolver knows still reaches the database.
     @Test(.enabled(if: TestDatabase.isAvailable(.postgres)))

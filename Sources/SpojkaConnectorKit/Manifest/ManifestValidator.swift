@@ -85,6 +85,9 @@ public enum ManifestValidator {
     static func templateIssues(_ request: RequestSpec, _ path: String, _ add: (String, String, String) -> Void) {
         var strings: [(String, String)] = [(path + "/path", request.path)]
         strings += (request.headers ?? [:]).map { (path + "/headers/" + $0.key, $0.value) }
+        for name in (request.headers ?? [:]).keys.sorted() where FramingHeaders.isFraming(name) {
+            add(path + "/headers/" + name, "headers", "\(name) is a framing or hop-by-hop header that Spojka sets")
+        }
         for (where_, text) in strings where Template.isTemplate(text) {
             if (try? Template(text)) == nil { add(where_, "template", "the template does not parse") }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import SpojkaConnections
 import SpojkaConnectorKit
 import SpojkaCore
 

@@ -1,7 +1,7 @@
 import Synchronization
 
 /// A value delivered once, awaited by any number of tasks (a waiter registered after delivery gets it at once).
-final class Promise<Value: Sendable>: Sendable {
+package final class Promise<Value: Sendable>: Sendable {
     private struct State {
         var value: Value?
         var waiters: [CheckedContinuation<Value, Never>] = []
@@ -9,8 +9,11 @@ final class Promise<Value: Sendable>: Sendable {
 
     private let state = Mutex(State())
 
+    /// An undelivered promise.
+    package init() {}
+
     /// Delivers the value; later calls are ignored.
-    func fulfil(_ value: Value) {
+    package func fulfil(_ value: Value) {
         let waiters = state.withLock { s -> [CheckedContinuation<Value, Never>] in
             guard s.value == nil else { return [] }
             s.value = value
@@ -21,7 +24,7 @@ final class Promise<Value: Sendable>: Sendable {
     }
 
     /// The value, once delivered.
-    var value: Value {
+    package var value: Value {
         get async {
             await withCheckedContinuation { continuation in
                 let ready = state.withLock { s -> Value? in
@@ -36,18 +39,21 @@ final class Promise<Value: Sendable>: Sendable {
 }
 
 /// A counting semaphore for bounding concurrent runs.
-actor AsyncSemaphore {
+package actor AsyncSemaphore {
     private var available: Int
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    init(_ count: Int) { available = count }
+    /// A semaphore with `count` permits.
+    package init(_ count: Int) { available = count }
 
-    func acquire() async {
+    /// Takes a permit, waiting for one if none is free.
+    package func acquire() async {
         if available > 0 { available -= 1; return }
         await withCheckedContinuation { waiters.append($0) }
     }
 
-    func release() {
+    /// Returns a permit.
+    package func release() {
         if waiters.isEmpty { available += 1 } else { waiters.removeFirst().resume() }
     }
 }

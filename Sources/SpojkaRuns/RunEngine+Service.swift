@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import SpojkaConnections
 import SpojkaCore
 
 extension RunEngine: Service {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SpojkaConnections
 import SpojkaConnectorKit
 import SpojkaCore
 import Synchronization

@@ -1,6 +1,6 @@
 import Foundation
+import SpojkaConnections
 import SpojkaCore
-import SpojkaEngine
 import Testing
 
 @Suite("Scrubbing")

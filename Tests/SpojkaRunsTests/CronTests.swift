@@ -1,5 +1,5 @@
 import Foundation
-import SpojkaEngine
+import SpojkaRuns
 import Testing
 
 @Suite("Cron")

@@ -15,7 +15,13 @@ extension ConnectionService {
         var outcome: Verification?
         if reverify {
             try validate(manifest, credentials: nil, settings: settings)
-            _ = try resolvedURL(manifest, settings: settings, override: override)
+            let target = try resolvedURL(manifest, settings: settings, override: override)
+            // Credentials are bound to their origin: moving them elsewhere (and verifying there) would hand them out.
+            let bound = (try? resolvedURL(manifest, settings: connection.settings, override: connection.serviceURL)).flatMap(URLOrigin.init)
+            if !connection.credentialFields.isEmpty, URLOrigin(target) != bound {
+                throw SpojkaError.validation([(patch.serviceURL != nil ? "serviceUrl" : "settings",
+                                               "the connection's credentials stay on \(bound?.description ?? "no origin"); create a new connection for \(URLOrigin(target)?.description ?? "this URL")")])
+            }
             let credentials = try await open(connection, actor: actor, purpose: "verify", tool: manifest.verify?.tool)
             let result = await verification(manifest, credentials: credentials, settings: settings, serviceURL: override)
             guard result.status == .active else {

@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Benchmark (not a test): the first load of the Connections page in Chromium with 10,000 connections —
+bytes transferred (compressed) and time until the list is rendered, cold cache and warm (304s). The contexts
+bypass CSP only so that Playwright can poll with a predicate; the console itself needs no exception.
+
+Usage: bench_console.py PATH_TO_SPOJKA_BINARY [CONNECTIONS]
+"""
+import json
+import shutil
+import sys
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).parent))
+from harness import Server  # noqa: E402
+
+MEASURE = """() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const resources = performance.getEntriesByType('resource');
+  const bytes = nav.transferSize + resources.reduce((n, r) => n + r.transferSize, 0);
+  const decoded = nav.decodedBodySize + resources.reduce((n, r) => n + r.decodedBodySize, 0);
+  return {bytes, decoded, requests: resources.length + 1, rendered: performance.now()};
+}"""
+
+
+def post(url, body, token):
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request) as answer:
+        return json.load(answer)
+
+
+def main():
+    binary = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/spojka"
+    count = int(sys.argv[2]) if len(sys.argv) > 2 else 10000
+    server = Server(binary)
+    try:
+        setup = post(server.url + "/api/v1/setup", {"email": "bench@example.com", "name": "Bench", "workspace": "Bench",
+                                                    "password": "bench passphrase"}, "")
+        token, ws = setup["token"], setup["workspace"]["id"]
+        started = time.monotonic()
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(lambda i: post(f"{server.url}/api/v1/workspaces/{ws}/connections?verify=false",
+                                         {"connector": "slack", "name": f"Slack - {i:05d}", "credentials": {"token": "xoxb-bench"}}, token),
+                          range(count)))
+        print(f"created {count} connections in {time.monotonic() - started:.1f} s")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
+            context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
+            page = context.new_page()
+            page.goto(server.url + "/sign-in")
+            page.get_by_label("Email").fill("bench@example.com")
+            page.get_by_label("Password").fill("bench passphrase")
+            page.get_by_role("button", name="Sign in").click()
+            page.wait_for_url("**/connections")
+            results = []
+            for label in ("cold", "warm", "warm"):
+                if label == "cold":
+                    cold = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
+                    cold.add_cookies(context.cookies())
+                    target = cold.new_page()
+                else:
+                    target = page
+                target.goto(server.url + "/connections", wait_until="commit")
+                target.wait_for_function("document.querySelectorAll('tbody tr').length >= 50", polling="raf")
+                results.append((label, target.evaluate(MEASURE)))
+            t0 = time.monotonic()
+            page.get_by_role("button", name="Next page").click()
+            page.wait_for_function("document.querySelector('tbody th a')?.textContent === 'Slack - 00050'", polling="raf")
+            next_ms = (time.monotonic() - t0) * 1000
+            browser.close()
+        for label, r in results:
+            print(f"{label}: {r['bytes'] / 1024:.1f} KB transferred ({r['decoded'] / 1024:.1f} KB decoded), "
+                  f"{r['requests']} requests, list rendered at {r['rendered']:.0f} ms")
+        print(f"next page of 50: {next_ms:.0f} ms")
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
