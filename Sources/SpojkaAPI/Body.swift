@@ -34,7 +34,6 @@ struct BodyReader: Sendable {
             throw SpojkaError(.unsupportedMediaType, "Send the body as application/json")
         }
         let buffer = try await Self.collect(request, limit: limit)
-        let data = Data(buffer: buffer)
         let json = try Self.parse(buffer.readableBytesView, what: "The request body")
         guard let object = json.objectValue else {
             throw SpojkaError.validation([("", "the body must be a JSON object")])
@@ -45,7 +44,7 @@ struct BodyReader: Sendable {
         }
         let value: T
         do {
-            value = try APIJSON.decoder.decode(T.self, from: data)
+            value = try Self.decoder.decode(T.self, from: json)
         } catch let error as DecodingError {
             throw SpojkaError.validation([Self.describe(error)])
         }
@@ -55,6 +54,9 @@ struct BodyReader: Sendable {
         if !violations.isEmpty { throw SpojkaError.validation(violations.map { (Self.path($0.instancePath), $0.message) }) }
         return (value, json)
     }
+
+    /// Decodes bodies from their parsed JSON (linear in size, unlike decoding nested JSON values with Foundation's).
+    static let decoder = JSONValueDecoder(date: { APIJSON.parse($0) })
 
     /// The compiled body schemas.
     static let schemas = JSONSchemaCache()

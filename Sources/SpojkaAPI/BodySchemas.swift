@@ -44,7 +44,7 @@ enum Schema {
     static func oneOf(_ values: [String]) -> JSONValue { ["type": "string", "enum": .array(values.map(JSONValue.string))] }
     static func array(_ items: JSONValue, max: Int) -> JSONValue { ["type": "array", "items": items, "maxItems": .int(max)] }
     static func map(_ values: JSONValue, max: Int) -> JSONValue {
-        ["type": "object", "additionalProperties": values, "maxProperties": .int(max), "propertyNames": string(max: Limits.key)]
+        ["type": "object", "additionalProperties": values, "maxProperties": .int(max)]
     }
     static let bool: JSONValue = ["type": "boolean"]
     static let anyObject: JSONValue = ["type": "object"]

@@ -89,7 +89,7 @@ struct ConnectionRoutes {
     /// `{connection, authorizationUrl}` of an OAuth connection being authorised.
     func json(_ start: OAuthStart) async throws -> JSONValue {
         let dto = try await dto(start.connection)
-        let json = try JSONDecoder().decode(JSONValue.self, from: try APIJSON.encoder.encode(dto))
+        let json = try JSONValue(parsing: try APIJSON.encoder.encode(dto), maxDepth: 4096)
         return ["connection": json, "authorizationUrl": start.authorizationURL.map { .string($0) } ?? .null]
     }
 

@@ -48,19 +48,6 @@ enum APIJSON {
         return encoder
     }()
 
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let c = try decoder.singleValueContainer()
-            let text = try c.decode(String.self)
-            guard let date = APIJSON.parse(text) else {
-                throw DecodingError.dataCorruptedError(in: c, debugDescription: "must be an ISO 8601 date-time, e.g. 2027-01-31T12:00:00Z")
-            }
-            return date
-        }
-        return decoder
-    }()
-
     static func format(_ date: Date) -> String {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }

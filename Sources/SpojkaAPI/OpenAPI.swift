@@ -26,16 +26,19 @@ enum OpenAPIDocument {
         if route.success != 204 {
             success["content"] = .object([responseType(route.path): .object(["schema": responseSchema(route.path)])])
         }
+        var errorContent: [String: JSONValue] = ["application/json": .object(["schema": .object(["$ref": "#/components/schemas/Error"])])]
+        if responseType(route.path) != "application/json" { errorContent[responseType(route.path)] = .object(["schema": ["type": "string"]]) }
+        var responses: [String: JSONValue] = [
+            String(route.success): .object(success),
+            "default": .object(["description": "Error", "content": .object(errorContent)]),
+        ]
+        // Other successes of the same shape (e.g. 200 instead of 202 when a run is awaited).
+        if route.success != 204 { responses["2XX"] = .object(success) }
         var op: [String: JSONValue] = [
             "summary": .string(route.summary),
             "tags": .array([.string(route.tag)]),
             "operationId": .string(operationID(route)),
-            "responses": .object([
-                String(route.success): .object(success),
-                "default": .object(["description": "Error", "content": .object([
-                    "application/json": .object(["schema": .object(["$ref": "#/components/schemas/Error"])]),
-                ])]),
-            ]),
+            "responses": .object(responses),
         ]
         if route.authenticated { op["security"] = .array([.object(["bearer": .array([])])]) } else { op["security"] = .array([]) }
         let pathParams = route.path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) }

@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import SpojkaCore
 import SpojkaStore
 import SpojkaTestSupport
@@ -80,6 +81,29 @@ struct NestingLimitTests {
             #expect(items[runIDs[1]]?["output"]?["unreadable"]?.stringValue?.contains("could not be read") == true, "\(list.text.prefix(300))")
             let one = try await api.request(.get, "/api/v1/workspaces/\(owner.workspace)/runs/\(runIDs[1])", token: owner.token)
             #expect(one.status == 200 && one.json["input"]?["unreadable"] != nil, "\(one.text.prefix(300))")
+        }
+    }
+
+    @Test func aServiceAnswerNestedTooDeeplyFailsTheCallClearly() async throws {
+        let app = try TestApp(configure: { $0.allowPrivateNetwork = true; $0.httpAttempts = 1 })
+        let router = EchoReplica.router()
+        router.get("/deep") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: .init(string: Self.nested(100))))
+        }
+        try await ReplicaServer.run(router) { base in
+            try await app.run { api in
+                let owner = try await api.setUp()
+                let ws = "/api/v1/workspaces/\(owner.workspace)"
+                let created = try await api.request(.post, ws + "/connections", token: owner.token, body: [
+                    "connector": "http", "name": "Echo", "settings": ["authMethod": "bearer", "baseUrl": .string(base)], "credentials": ["token": "t0ken"]])
+                let connection = try #require(created.json["id"]?.stringValue, "\(created.text)")
+                let deep = try await api.request(.post, ws + "/tool-calls", token: owner.token, body: [
+                    "connector": "http", "tool": "http_get", "connection": .string(connection), "arguments": ["url": "/deep"]])
+                #expect(deep.errorCode == "invalid_output" && deep.text.contains("deeper than 64 levels"), "\(deep.status) \(deep.text)")
+                let echo = try await api.request(.post, ws + "/tool-calls", token: owner.token, body: [
+                    "connector": "http", "tool": "http_get", "connection": .string(connection), "arguments": ["url": "/echo"]])
+                #expect(echo.status == 200, "\(echo.text)")
+            }
         }
     }
 }

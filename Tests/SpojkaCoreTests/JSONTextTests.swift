@@ -52,4 +52,36 @@ struct JSONTextTests {
         let value: JSONValue = ["b": 1, "a": ["x/y", "line\nbreak\u{1}", .double(0.5), .double(2), .double(.nan), .null, true]]
         #expect(value.jsonText == #"{"a":["x/y","line\nbreak\u0001",0.5,2,null,null,true],"b":1}"#)
     }
+
+    struct Body: Decodable, Equatable {
+        enum Kind: String, Decodable { case a, b }
+        let name: String
+        let count: Int?
+        let ratio: Double
+        let kind: Kind
+        let tags: [String]
+        let map: [String: String]?
+        let input: JSONValue?
+        let at: Date?
+    }
+
+    @Test func decodesTypesFromParsedValuesLikeFoundationDoes() throws {
+        let text = #"{"name": "n", "count": 3, "ratio": 1, "kind": "b", "tags": ["x"], "map": {"k": "v"}, "input": {"deep": [[1]]}, "at": "2027-01-31T12:00:00Z"}"#
+        let ours = try JSONValueDecoder().decode(Body.self, from: try JSONValue(parsingText: text))
+        let foundation = try { let d = JSONDecoder(); d.dateDecodingStrategy = .iso8601; return try d.decode(Body.self, from: Data(text.utf8)) }()
+        #expect(ours == foundation)
+        let sparse = try JSONValueDecoder().decode(Body.self, from: ["name": "n", "ratio": 2, "kind": "a", "tags": [], "input": .null])
+        #expect(sparse.count == nil && sparse.input == nil && sparse.map == nil)
+        func failure(_ value: JSONValue) -> DecodingError? {
+            do { _ = try JSONValueDecoder().decode(Body.self, from: value); return nil } catch { return error as? DecodingError }
+        }
+        guard case .keyNotFound(let key, _)? = failure(["ratio": 1, "kind": "a", "tags": []]) else { Issue.record("missing name"); return }
+        #expect(key.stringValue == "name")
+        guard case .typeMismatch(let type, let context)? = failure(["name": "n", "ratio": 1, "kind": "a", "tags": [1]]) else {
+            Issue.record("wrong tag type"); return
+        }
+        #expect(type == String.self && context.codingPath.map(\.stringValue) == ["tags", "0"])
+        guard case .valueNotFound? = failure(["name": .null, "ratio": 1, "kind": "a", "tags": []]) else { Issue.record("null name"); return }
+        guard case .dataCorrupted? = failure(["name": "n", "ratio": 1, "kind": "c", "tags": []]) else { Issue.record("bad enum"); return }
+    }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import ServiceLifecycle
 import SpojkaServer
 import SpojkaTestSupport
 import Testing
@@ -33,13 +35,34 @@ struct SlowClientTests {
         }
     }
 
+    /// Serves the app as `spojka serve` does (the live test harness drops the connection limit) on a port the
+    /// server picks itself, and runs `body` with it.
+    func serving(_ app: TestApp, _ body: @Sendable (Int) async throws -> Void) async throws {
+        var dependencies = Dependencies()
+        let (ports, announce) = AsyncStream.makeStream(of: Int.self)
+        dependencies.onListening = { port in announce.yield(port) }
+        var config = app.config
+        config.port = 0
+        let server = try await buildApplication(config: config, logger: app.logs.logger(level: .warning), dependencies: dependencies)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            let services = ServiceGroup(configuration: .init(services: [server], logger: Logger(label: "slow-clients")))
+            group.addTask { try await services.run() }
+            var outcome: (any Error)?
+            var listening = ports.makeAsyncIterator()
+            if let port = await listening.next() {
+                do { try await body(port) } catch { outcome = error }
+            }
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
+            if let outcome { throw outcome }
+        }
+    }
+
     @Test func connectionsBeyondTheLimitWaitUntilOneCloses() async throws {
-        // Served as `spojka serve` serves (the live test harness drops the connection limit). Three: the readiness
-        // probe's pooled client may hold one. The server accepts in small batches, so one batch may slip past the
-        // limit; five more connections are well beyond it.
-        let app = try TestApp(configure: { $0.maxConnections = 3 })
-        let port = try RawConnection.freePort()
-        try await app.runServing(port: port) { _ in
+        // The server accepts in small batches, so one batch may slip past the limit; five more connections are
+        // well beyond it.
+        let app = try TestApp(configure: { $0.maxConnections = 2 })
+        try await serving(app) { port in
             let holders = [try RawConnection(port: port), try RawConnection(port: port)]
             for connection in holders {
                 connection.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")

@@ -42,7 +42,7 @@ struct OAuthClient: Sendable {
         do { response = try await transport.send(request, timeout: .seconds(20)) } catch {
             throw .transient(scrub.text("the token endpoint could not be reached (\(error))"))
         }
-        let json = (try? JSONDecoder().decode(JSONValue.self, from: Data(response.body))) ?? .null
+        let json = (try? JSONValue(parsing: response.body)) ?? .null
         guard (200..<300).contains(response.status) else {
             let code = json["error"]?.stringValue ?? "http_\(response.status)"
             let reason = scrub.text([code, json["error_description"]?.stringValue].compactMap { $0 }.joined(separator: ": "))
@@ -61,7 +61,7 @@ struct OAuthClient: Sendable {
     func userinfo(_ url: String, accessToken: Secret) async -> JSONValue? {
         let request = OutboundRequest(method: "GET", url: url, headers: [("Accept", "application/json"), ("Authorization", "Bearer \(accessToken.reveal())")])
         guard let response = try? await transport.send(request, timeout: .seconds(20)), (200..<300).contains(response.status) else { return nil }
-        return try? JSONDecoder().decode(JSONValue.self, from: Data(response.body))
+        return try? JSONValue(parsing: response.body)
     }
 
     /// A URL with query parameters appended.
