@@ -28,7 +28,7 @@ struct AuthMapper {
         let names = usedSchemes(paths: paths)
         var mapped: [(scheme: String, fields: [String: JSONValue], secret: [String], placement: JSONValue, header: String?)] = []
         var oauthSchemes: [(String, JSONValue)] = []
-        let single = names.count == 1
+        let single = names.filter { Self.isPlain(schemes[$0]) }.count == 1
         for name in names {
             guard let scheme = schemes[name], let type = scheme["type"]?.stringValue else { continue }
             let described = scheme["description"]?.stringValue
@@ -150,6 +150,14 @@ struct AuthMapper {
             report.append("used the first of \(extra.count) servers; a connection can override the service URL")
         }
         return (url, settings)
+    }
+
+    /// Whether a scheme maps to one credential placement (API key in a header or the query, bearer, basic).
+    static func isPlain(_ scheme: JSONValue?) -> Bool {
+        switch (scheme?["type"]?.stringValue, scheme?["in"]?.stringValue, scheme?["scheme"]?.stringValue?.lowercased()) {
+        case ("apiKey", "header"?, _), ("apiKey", "query"?, _), ("http", _, "bearer"?), ("http", _, "basic"?): return true
+        default: return false
+        }
     }
 
     static func secret(_ description: String) -> JSONValue {

@@ -149,9 +149,13 @@ struct OperationMapper {
             guard let response = resolver.follow(responses[status]) else { continue }
             let content = response["content"]?.objectValue ?? [:]
             if let type = content.keys.sorted().first(where: MediaTypes.isJSON) {
-                let schema = resolver.schema(content[type]?["schema"])
-                if MediaTypes.isObjectSchema(schema) { return (schema, nil) }
-                let key = schema["type"] == "array" ? "items" : "result"
+                let strict = resolver.schema(content[type]?["schema"])
+                let schema = SchemaResolver.lenient(strict)
+                if MediaTypes.isObjectSchema(strict), case .object(var root) = schema {
+                    root["type"] = "object"
+                    return (.object(root), nil)
+                }
+                let key = strict["type"] == "array" ? "items" : "result"
                 return (["type": "object", "properties": .object([key: schema])], "{\(key): body}")
             }
             if !content.isEmpty {

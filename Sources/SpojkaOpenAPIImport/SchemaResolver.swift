@@ -40,6 +40,34 @@ struct SchemaResolver {
         inline(schema ?? .object([:]), stack: [])
     }
 
+    /// `schema` as a description of a service's answers rather than a contract: every typed value may
+    /// also be null, and required members, closed objects, value constraints and `oneOf` exclusivity are
+    /// dropped, so drift between a published document and the live service does not fail the call.
+    static func lenient(_ schema: JSONValue) -> JSONValue {
+        guard case .object(let members) = schema else { return schema }
+        let constraints: Set<String> = ["required", "enum", "const", "pattern", "format", "minLength", "maxLength", "minimum", "maximum",
+                                        "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems", "uniqueItems", "multipleOf",
+                                        "minProperties", "maxProperties", "unevaluatedProperties", "unevaluatedItems", "not"]
+        var out: [String: JSONValue] = [:]
+        for (key, member) in members where !constraints.contains(key) {
+            switch key {
+            case "type":
+                var types = member.arrayValue ?? [member]
+                if !types.contains("null") { types.append("null") }
+                out[key] = .array(types)
+            case "properties", "patternProperties", "$defs":
+                out[key] = member.objectValue.map { .object($0.mapValues(lenient)) } ?? member
+            case "items", "if", "then", "else", "contains":
+                out[key] = lenient(member)
+            case "additionalProperties": if member != false { out[key] = lenient(member) }
+            case "allOf", "anyOf", "prefixItems": out[key] = member.arrayValue.map { .array($0.map(lenient)) } ?? member
+            case "oneOf": out["anyOf"] = member.arrayValue.map { .array($0.map(lenient)) } ?? member
+            default: out[key] = member
+            }
+        }
+        return .object(out)
+    }
+
     private func inline(_ value: JSONValue, stack: [String]) -> JSONValue {
         switch value {
         case .bool: return value
@@ -70,6 +98,11 @@ struct SchemaResolver {
                     out[key] = member.arrayValue.map { .array($0.map { inline($0, stack: stack) }) } ?? member
                 default: out[key] = member
                 }
+            }
+            // A 3.0 `nullable` enum (now a type union with "null") admits null as a value too.
+            if out["type"]?.arrayValue?.contains("null") == true, var values = out["enum"]?.arrayValue, !values.contains(.null) {
+                values.append(.null)
+                out["enum"] = .array(values)
             }
             return .object(out)
         default: return .object([:])
