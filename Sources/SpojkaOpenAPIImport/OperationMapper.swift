@@ -60,6 +60,11 @@ struct OperationMapper {
         for parameter in mergedParameters(shared: shared, own: operation["parameters"]?.arrayValue ?? []) {
             addParameter(parameter, to: &input, where_: where_)
         }
+        for undeclared in Self.templateNames(input.pathTemplate) {
+            report.append("path parameter \(undeclared) of \(where_) is not declared: added as a required string argument")
+            let argument = input.argument(undeclared, location: "path", schema: ["type": "string"], required: true)
+            input.pathTemplate = input.pathTemplate.replacingOccurrences(of: "{\(undeclared)}", with: "{{ \(argument) }}")
+        }
         if let body = resolver.follow(operation["requestBody"]) {
             guard addBody(body, to: &input, where_: where_) else {
                 report.append("skipped \(where_): its required request body cannot be mapped")
@@ -163,6 +168,13 @@ struct OperationMapper {
             }
         }
         return (["type": "object"], nil)
+    }
+
+    /// The `{name}` path parameters left in a path template (not the `{{ … }}` templates).
+    static func templateNames(_ path: String) -> [String] {
+        guard let pattern = try? NSRegularExpression(pattern: #"(?<!\{)\{([^{}\s]+)\}(?!\})"#) else { return [] }
+        let range = NSRange(path.startIndex..., in: path)
+        return pattern.matches(in: path, range: range).compactMap { Range($0.range(at: 1), in: path).map { String(path[$0]) } }
     }
 
     static func annotations(_ method: String) -> JSONValue {

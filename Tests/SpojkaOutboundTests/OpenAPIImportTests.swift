@@ -129,21 +129,26 @@ struct OpenAPIImportTests {
                "type": "object", "properties": {"note": {"type": "string", "nullable": true}}}}}}}},
            "put": {"operationId": "replaceItem", "requestBody": {"content": {"application/xml": {"schema": {"type": "object"}}}},
              "responses": {"200": {"description": "ok", "content": {"application/xml": {"schema": {"type": "object"}}}}}},
-           "options": {"responses": {"204": {"description": "ok"}}}}}}
+           "options": {"responses": {"204": {"description": "ok"}}}},
+           "/things/{thing}": {"delete": {"responses": {"204": {"description": "gone"}}}}}}
         """#
         let result = try OpenAPIImporter.convert(Data(document.utf8), options: .init(key: "odd"))
         #expect(result.report == [
             "skipped security scheme session: an API key in a cookie is not supported",
             "skipped cookie parameter tracking of GET /items/{id} (tool get_item): cookies are not sent by tools",
+            "path parameter id of PUT /items/{id} (tool replace_item) is not declared: added as a required string argument",
             "skipped the XML-only request body of PUT /items/{id} (tool replace_item): tools send JSON or form bodies",
             "the 200 response of PUT /items/{id} (tool replace_item) is not JSON (application/xml): its output is not described",
             "skipped OPTIONS /items/{id}: OPTIONS is not a method tools send",
+            "path parameter thing of DELETE /things/{thing} (tool delete_things_by_thing) is not declared: added as a required string argument",
             "the document's version 2 is not semantic: the manifest starts at 1.0.0",
         ])
         #expect(result.manifest["auth"]?["apply"] == [["in": "query", "name": "api_key", "value": "{{ credentials.apiKey }}"]])
         // 3.0 `nullable` becomes a 2020-12 type union, and a nullable enum admits null.
         let state = result.manifest["tools"]?[0]?["inputSchema"]?["properties"]?["state"]
         #expect(state?["type"] == ["string", "null"] && state?["enum"] == ["open", "closed", nil])
+        #expect(result.manifest["tools"]?[2]?["request"]?["path"] == "/things/{{ arguments.thing }}")
+        #expect(result.manifest["tools"]?[2]?["annotations"]?["destructiveHint"] == true)
         #expect(throws: OpenAPIImportError.self) { try OpenAPIImporter.convert(Data(document.utf8), options: .init(key: "Not Kebab")) }
     }
 }
