@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0", traits: []),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         .target(name: "SpojkaCore"),
@@ -34,6 +36,13 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(name: "SpojkaConnectorKit", dependencies: ["SpojkaCore", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "SpojkaOpenAPIImport", dependencies: [
+            "SpojkaCore", "SpojkaConnectorKit",
+            .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+            .product(name: "OpenAPIKit30", package: "OpenAPIKit"),
+            .product(name: "OpenAPIKitCompat", package: "OpenAPIKit"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .target(name: "SpojkaOutbound", dependencies: [
             "SpojkaConnectorKit",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -76,7 +85,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "spojka", dependencies: [
-            "SpojkaServer", "SpojkaSecrets", "SpojkaStore", "SpojkaCore", "SpojkaConnectorKit",
+            "SpojkaServer", "SpojkaSecrets", "SpojkaStore", "SpojkaCore", "SpojkaConnectorKit", "SpojkaOpenAPIImport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
@@ -107,7 +116,8 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "SpojkaOutboundTests", dependencies: [
-            "SpojkaOutbound", "SpojkaConnectorKit", "SpojkaConnectors", "SpojkaCore", "SpojkaTestSupport",
+            "SpojkaOutbound", "SpojkaConnectorKit", "SpojkaConnectors", "SpojkaCore", "SpojkaTestSupport", "SpojkaOpenAPIImport",
+            "SpojkaEngine", "SpojkaStore", "SpojkaSecrets",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "SpojkaServerTests", dependencies: [

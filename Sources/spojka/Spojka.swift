@@ -100,7 +100,7 @@ func say(_ line: String) {
 }
 
 struct Connectors: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Work with connector manifests.", subcommands: [Validate.self, Schema.self])
+    static let configuration = CommandConfiguration(abstract: "Work with connector manifests.", subcommands: [Validate.self, Schema.self, ImportConnector.self])
 
     struct Validate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
