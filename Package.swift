@@ -117,7 +117,7 @@ let package = Package(
         ]),
         .testTarget(name: "SpojkaOutboundTests", dependencies: [
             "SpojkaOutbound", "SpojkaConnectorKit", "SpojkaConnectors", "SpojkaCore", "SpojkaTestSupport", "SpojkaOpenAPIImport",
-            "SpojkaEngine", "SpojkaStore", "SpojkaSecrets",
+            "SpojkaConnections", "SpojkaStore", "SpojkaSecrets",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "SpojkaServerTests", dependencies: [

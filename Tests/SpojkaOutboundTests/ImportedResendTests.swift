@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import SpojkaConnectors
-import SpojkaEngine
+import SpojkaConnections
 import SpojkaOutbound
 import SpojkaSecrets
 import SpojkaStore
