@@ -8,6 +8,8 @@ public struct Principal: Sendable {
     public var user: User
     /// The API token that authenticated the request.
     public var tokenID: ID<APIToken>
+    /// The token's scope; a scoped token reaches only `/mcp` (and reads itself).
+    public var scope: TokenScope? = nil
 }
 
 /// Per-request context: Hummingbird's core storage plus the authenticated principal.
