@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
     ],
     targets: [
         .target(name: "SpojkaCore"),
@@ -55,8 +56,14 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "SpojkaMCP", dependencies: [
+            "SpojkaCore", "SpojkaConnectorKit", "SpojkaEngine",
+            .product(name: "MCP", package: "swift-sdk"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "SpojkaServer", dependencies: [
-            "SpojkaCore", "SpojkaSecrets", "SpojkaStore", "SpojkaAPI", "SpojkaConnectorKit", "SpojkaConnectors", "SpojkaOutbound", "SpojkaEngine",
+            "SpojkaCore", "SpojkaSecrets", "SpojkaStore", "SpojkaAPI", "SpojkaMCP", "SpojkaConnectorKit", "SpojkaConnectors", "SpojkaOutbound", "SpojkaEngine",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Metrics", package: "swift-metrics"),

@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import Prometheus
 import SpojkaAPI
+import SpojkaMCP
 import SpojkaConnectorKit
 import SpojkaConnectors
 import SpojkaCore
@@ -63,6 +64,14 @@ public func buildApplication(config: ServerConfig, logger: Logger, dependencies:
                                logger: logger, engineOptions: engineOptions, durable: config.durableRuns, oauth: oauth)
     let built = SpojkaAPI.buildRouter(services: services, metrics: metrics,
                                       metricsText: { registry.emitToString() })
+    // Agents: `/mcp` (Streamable HTTP) over the same tool-call path, authenticated by scoped API tokens.
+    let mcp = MCPEndpoint(deps: MCPDependencies(
+        store: store, catalog: catalog, connections: services.connections, ids: dependencies.ids, clock: dependencies.clock,
+        authenticate: { header in
+            let principal = try await services.authenticate(bearer: header)
+            return MCPCaller(userID: principal.user.id, tokenID: principal.tokenID, scope: principal.scope)
+        }, logger: logger, bodyLimit: config.bodyLimit))
+    mcp.mount(on: built.router)
     let readTimeout = TimeAmount.milliseconds(Int64(config.readTimeout * 1000))
     let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ConnectionGuard(readTimeout: readTimeout)],
                                            idleTimeout: .milliseconds(Int64(config.idleTimeout * 1000)))
