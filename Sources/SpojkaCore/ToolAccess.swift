@@ -85,6 +85,12 @@ public enum ConnectionHandle {
         return out
     }
 
+    /// The handle of a connection that has none yet: `conn-` and ten characters of its ID (what migration 0008 gave).
+    public static func fallback(for id: String) -> String {
+        let suffix = id.split(separator: "_", maxSplits: 1).last.map(String.init) ?? id
+        return "conn-" + String(suffix.lowercased().filter { $0.isASCII && ($0.isLetter || $0.isNumber) }.prefix(10))
+    }
+
     /// `base`, or `base-2`, `base-3`… — the first that is not in `taken`.
     public static func unique(_ base: String, taken: Set<String>) -> String {
         if !taken.contains(base) { return base }

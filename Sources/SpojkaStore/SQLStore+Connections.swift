@@ -149,7 +149,7 @@ extension SQLStoreTransaction {
             checkedAt: row.optionalDate("checked_at"), lastUsedAt: row.optionalDate("last_used_at"),
             ownerID: ID(rawValue: try row.string("owner_id")), account: try row.optionalString("account").map(StoredJSON.parse),
             credentialFields: fields, createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"),
-            deletedAt: row.optionalDate("deleted_at"), handle: row.optionalString("handle") ?? "",
+            deletedAt: row.optionalDate("deleted_at"), handle: row.optionalString("handle"),
             toolPolicy: try StoredCodable.value(ToolPolicy.self, row.optionalString("tool_policy")))
     }
 }

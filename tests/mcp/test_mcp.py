@@ -2,6 +2,8 @@
 and a Slack replica: scopes, read-only, workspace isolation, stable names across a rename, rotation, deletion,
 per-connection tool policy, and a canary credential that never appears."""
 import json
+import os
+import subprocess
 import urllib.error
 import urllib.request
 
@@ -144,7 +146,14 @@ def test_exactly_the_allowed_tools_and_a_call_through_the_replica(server, owner,
 def test_read_only_token_cannot_send(server, owner, slack):
     token, ws = owner
     conn = create_slack(server, token, ws, "Slack Read", slack)
-    agent, _ = scoped_token(server, token, {"workspace": ws, "connections": [conn["id"]], "readOnly": True})
+    # The CLI makes the same scoped token as the API.
+    env = dict(os.environ, SPOJKA_URL=server.url, SPOJKA_TOKEN=token, SPOJKA_WORKSPACE=ws)
+    printed = subprocess.run([os.environ.get("SPOJKA_BINARY", ".build/debug/spojka"), "tokens", "create", "--name", "reader",
+                              "--connection", conn["id"], "--read-only"], env=env, capture_output=True, text=True, timeout=60)
+    assert printed.returncode == 0, printed.stderr
+    created = json.loads(printed.stdout)
+    assert created["scope"] == {"workspace": ws, "connections": [conn["id"]], "readOnly": True, "includeUtilities": False}
+    agent = created["token"]
     names = tool_names(server, agent)
     assert "slack-read__auth_test" in names and "slack-read__list_channels" in names
     assert "slack-read__send_message" not in names and "slack-read__update_message" not in names
