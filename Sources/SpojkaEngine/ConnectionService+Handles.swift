@@ -34,7 +34,7 @@ extension ConnectionService {
         guard ConnectionHandle.isValid(handle) else {
             throw SpojkaError.validation([("handle", "must be 1–\(ConnectionHandle.maxLength) lowercase letters, digits and single hyphens")])
         }
-        return try await store.transaction { tx in
+        let changed = try await store.transaction { tx in
             try await tx.lockConnection(id)
             guard var connection = try await tx.connection(id, in: workspace), connection.deletedAt == nil else {
                 throw SpojkaError(.connectionNotFound, "Connection \(id) not found", details: ["connection": .string(id.rawValue)])
@@ -50,6 +50,8 @@ extension ConnectionService {
             try await event(tx, id, "handle_changed", actor, from: old, to: handle)
             return connection
         }
+        changes.publish(workspace)
+        return changed
     }
 
     /// Sets the connection's tool policy (`nil` clears it); the tools must exist in the connector. A change is a connection event.
@@ -61,7 +63,7 @@ extension ConnectionService {
             throw SpojkaError.validation(unknown.map { ("toolPolicy.allowedTools", "connector \(manifest.key) has no tool \($0)") })
         }
         let normalized = policy.flatMap { $0.isOpen ? nil : ToolPolicy(allowedTools: $0.allowedTools.map { Array(Set($0)).sorted() }, readOnly: $0.readOnly) }
-        return try await store.transaction { tx in
+        let changed = try await store.transaction { tx in
             try await tx.lockConnection(id)
             guard var connection = try await tx.connection(id, in: workspace), connection.deletedAt == nil else {
                 throw SpojkaError(.connectionNotFound, "Connection \(id) not found", details: ["connection": .string(id.rawValue)])
@@ -80,5 +82,7 @@ extension ConnectionService {
                                                 action: "connection.tool_policy_changed", target: id.rawValue))
             return connection
         }
+        changes.publish(workspace)
+        return changed
     }
 }

@@ -23,7 +23,7 @@ extension ConnectionService {
                                     account: result.account, credentialFields: new.credentials.keys.sorted(), createdAt: now, updatedAt: now)
         let sealed = try await seal(new.credentials, connection: id, workspace: workspace)
         let (ids, actor) = (self.ids, user.rawValue)
-        return try await store.transaction { [connection] tx in
+        let created = try await store.transaction { [connection] tx in
             var connection = connection
             connection.handle = try await newHandle(tx, name: new.name, connector: manifest.key, in: workspace)
             try await tx.insertConnection(connection, credentials: sealed)
@@ -34,6 +34,8 @@ extension ConnectionService {
                                                 target: id.rawValue, details: ["connector": .string(manifest.key), "name": .string(new.name)]))
             return connection
         }
+        changes.publish(workspace)
+        return created
     }
 
     /// Seals every credential field, bound to this connection and field.

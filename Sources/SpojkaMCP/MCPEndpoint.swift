@@ -16,7 +16,9 @@ public struct MCPEndpoint: Sendable {
     /// Creates the endpoint.
     public init(deps: MCPDependencies) {
         self.deps = deps
-        self.sessions = MCPSessions(deps: deps)
+        let sessions = MCPSessions(deps: deps)
+        self.sessions = sessions
+        deps.connections.changes.subscribe { workspace in Task { await sessions.toolsChanged(in: workspace) } }
     }
 
     /// Adds the routes to `router`.

@@ -9,6 +9,7 @@ actor MCPSessions {
         let server: MCP.Server
         let transport: StatefulHTTPServerTransport
         let caller: MCPCaller
+        let scope: TokenScope
         var lastSeen: Date
     }
 
@@ -53,7 +54,7 @@ actor MCPSessions {
             await transport.disconnect()
             return .error(statusCode: 500, .internalError("The session could not start"))
         }
-        sessions[id] = Session(server: server, transport: transport, caller: caller, lastSeen: deps.clock.now())
+        sessions[id] = Session(server: server, transport: transport, caller: caller, scope: scope, lastSeen: deps.clock.now())
         let response = await transport.handleRequest(request)
         if case .error = response {
             sessions[id] = nil
@@ -73,6 +74,13 @@ actor MCPSessions {
         for (id, session) in sessions where now.timeIntervalSince(session.lastSeen) > deps.sessionIdleTimeout {
             sessions[id] = nil
             Task { await session.server.stop() }
+        }
+    }
+
+    /// Sends `notifications/tools/list_changed` to the workspace's sessions (on their GET stream, where the client holds one).
+    func toolsChanged(in workspace: SpojkaCore.ID<Workspace>) async {
+        for session in sessions.values where session.scope.workspace == workspace {
+            try? await session.server.notify(ToolListChangedNotification.message())
         }
     }
 

@@ -18,7 +18,7 @@ struct MCPToolServer {
     func make() async -> MCP.Server {
         let server = MCP.Server(name: "spojka", version: "1.0.0", title: "Spojka",
                                 instructions: "Tools of this workspace's connections, named {connection handle}__{tool}. Credentials never leave Spojka.",
-                                capabilities: .init(tools: .init(listChanged: false)))
+                                capabilities: .init(tools: .init(listChanged: true)))
         let this = self
         await server.withMethodHandler(ListTools.self) { params in try await this.list(cursor: params.cursor) }
         await server.withMethodHandler(CallTool.self) { params in await this.call(params.name, arguments: params.arguments) }

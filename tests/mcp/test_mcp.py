@@ -243,3 +243,31 @@ def test_canary_never_appears(server, owner, slack):
     _, audit = server.api("GET", f"/workspaces/{ws}/audit", token)
     for text in wire + [json.dumps(audit), server.logs()]:
         assert CANARY not in text and CANARY_2 not in text
+
+
+def test_list_changed_is_sent_on_the_stream_when_connections_change(server, owner, slack):
+    token, ws = owner
+    agent, _ = scoped_token(server, token, {"workspace": ws})
+    changed = anyio.Event()
+
+    async def on_message(message):
+        if "tools/list_changed" in repr(message):
+            changed.set()
+
+    async def main():
+        async with httpx2.AsyncClient(headers={"Authorization": f"Bearer {agent}"}, timeout=30) as http:
+            async with streamable_http_client(server.url + "/mcp", http_client=http) as (read, write):
+                async with ClientSession(read, write, message_handler=on_message) as session:
+                    await session.initialize()
+                    before = await all_tools(session)
+                    created = []
+                    # The client opens its GET stream after initialize; change until the notification arrives there.
+                    with anyio.fail_after(60):
+                        while not changed.is_set():
+                            created.append(await anyio.to_thread.run_sync(
+                                lambda: create_slack(server, token, ws, "Slack Changed", slack)))
+                            with anyio.move_on_after(2):
+                                await changed.wait()
+                    after = await all_tools(session)
+                    assert created[-1]["handle"] + "__auth_test" in after and len(after) > len(before)
+    anyio.run(main)

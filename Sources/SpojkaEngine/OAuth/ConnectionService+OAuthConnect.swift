@@ -73,6 +73,7 @@ extension ConnectionService {
                                                 target: connection.id.rawValue, details: ["connector": .string(manifest.key), "oauthApp": .string(app.id.rawValue)]))
             return connection
         }
+        changes.publish(workspace)
         if new.grantType == "client_credentials" {
             try await refresh(connection.id, in: workspace, stale: 0, actor: user.rawValue)
             return OAuthStart(connection: try await get(connection.id, in: workspace), authorizationURL: nil)
