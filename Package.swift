@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0", traits: []),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
     ],
     targets: [
         .target(name: "SpojkaCore"),
@@ -76,8 +77,14 @@ let package = Package(
         .target(name: "SpojkaConsole", dependencies: [
             "CZlib", .product(name: "Hummingbird", package: "hummingbird"),
         ], resources: [.copy("Web")]),
+        .target(name: "SpojkaMCP", dependencies: [
+            "SpojkaCore", "SpojkaConnectorKit", "SpojkaConnections",
+            .product(name: "MCP", package: "swift-sdk"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "SpojkaServer", dependencies: [
-            "SpojkaCore", "SpojkaSecrets", "SpojkaStore", "SpojkaAPI", "SpojkaConnectorKit", "SpojkaConnectors", "SpojkaOutbound", "SpojkaConnections", "SpojkaRuns",
+            "SpojkaCore", "SpojkaSecrets", "SpojkaStore", "SpojkaAPI", "SpojkaMCP", "SpojkaConnectorKit", "SpojkaConnectors", "SpojkaOutbound", "SpojkaConnections", "SpojkaRuns",
             "SpojkaConsole",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),

@@ -45,6 +45,7 @@ extension SpojkaError {
         case .invalidSignature: .unauthorized
         case .utilityConnector: .badRequest
         case "invalid_arguments", "blocked_destination": .unprocessableContent
+        case "tool_not_allowed": .forbidden
         case "auth_rejected", "tool_error": HTTPResponse.Status(code: 424, reasonPhrase: "Failed Dependency")
         case "service_unavailable", "invalid_output": .badGateway
         default:

@@ -64,10 +64,11 @@ public struct APIServices: Sendable {
     }
 
     /// Issues a new API token for `user` inside `tx`; returns the record and its one-time text.
-    func issueToken(_ tx: any StoreTransaction, user: ID<User>, name: String, expiresAt: Date?) async throws -> (APIToken, String) {
+    func issueToken(_ tx: any StoreTransaction, user: ID<User>, name: String, expiresAt: Date?,
+                    scope: TokenScope? = nil) async throws -> (APIToken, String) {
         let text = ids.token(prefix: "spk_")
         let token = APIToken(id: ids.make(), userID: user, name: name, hash: TokenHash.of(text),
-                             createdAt: clock.now(), expiresAt: expiresAt)
+                             createdAt: clock.now(), expiresAt: expiresAt, scope: scope)
         try await tx.insertToken(token)
         return (token, text)
     }

@@ -17,15 +17,28 @@ struct AuthMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         var context = context
+        let principal: Principal
         if request.headers[.authorization] == nil, let session = request.cookies[BrowserSession.cookieName]?.value, !session.isEmpty {
-            context.principal = try await authenticateSession(session, request: request)
+            principal = try await authenticateSession(session, request: request)
         } else {
-            context.principal = try await authenticate(request.headers[.authorization])
+            principal = try await services.authenticate(bearer: request.headers[.authorization])
         }
+        // Least privilege both ways: a scoped (agent) token reaches MCP and reads itself, nothing else of the API.
+        if principal.scope != nil, !(request.method == .get && Self.scopedPaths.contains(path)) {
+            throw SpojkaError(.forbidden, "This token is scoped to MCP (/mcp); it cannot use the API")
+        }
+        context.principal = principal
         return try await next(request, context)
     }
 
-    func authenticate(_ header: String?) async throws -> Principal {
+    /// What a scoped token may read of the API.
+    static let scopedPaths: Set<String> = ["/api/v1/tokens/current"]
+}
+
+extension APIServices {
+    /// The principal of an `Authorization: Bearer spk_…` header, or `unauthorized`.
+    public func authenticate(bearer header: String?) async throws -> Principal {
+        let services = self
         guard let header else { throw SpojkaError(.unauthorized, "Send Authorization: Bearer <token>") }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer", parts[1].hasPrefix("spk_"), parts[1].count < 200 else {
@@ -43,7 +56,7 @@ struct AuthMiddleware: RouterMiddleware {
         if token.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
             try? await services.store.transaction { try await $0.touchToken(token.id, at: now) }
         }
-        return Principal(user: user, tokenID: token.id)
+        return Principal(user: user, tokenID: token.id, scope: token.scope)
     }
 }
 

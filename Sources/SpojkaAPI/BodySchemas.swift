@@ -53,6 +53,9 @@ enum Schema {
     static let name = string(max: Limits.name, min: 1)
     static let id = string(max: Limits.id, min: 1)
     static let url = string(max: Limits.url)
+    /// `{allowedTools: [tool] | null, readOnly}`.
+    static let toolPolicy = object(["allowedTools": ["type": ["array", "null"], "items": string(max: Limits.key, min: 1), "maxItems": 500],
+                                    "readOnly": bool])
 }
 
 extension StartRunInput {
@@ -91,7 +94,9 @@ extension CreateConnectionInput {
 
 extension PatchConnectionInput {
     static let schema = Schema.object(["name": Schema.name, "settings": Schema.anyObject, "serviceUrl": Schema.url,
-                                       "environment": Schema.oneOf(Connection.Environment.allCases.map(\.rawValue))])
+                                       "environment": Schema.oneOf(Connection.Environment.allCases.map(\.rawValue)),
+                                       "handle": Schema.string(max: ConnectionHandle.maxLength, min: 1),
+                                       "toolPolicy": Schema.toolPolicy])
 }
 
 extension RotateInput {
@@ -143,7 +148,13 @@ extension OAuthAppInputDTO {
 }
 
 extension CreateTokenInput {
-    static let schema = Schema.object(["name": Schema.name, "expiresAt": Schema.string(max: 64, format: "date-time")], required: ["name"])
+    static let schema = Schema.object(["name": Schema.name, "expiresAt": Schema.string(max: 64, format: "date-time"), "scope": scopeSchema],
+                                      required: ["name"])
+    static let scopeSchema = Schema.object([
+        "workspace": Schema.id, "connections": ["type": ["array", "null"], "items": Schema.id, "maxItems": 1000],
+        "tools": Schema.map(Schema.array(Schema.string(max: Limits.key, min: 1), max: 500), max: 1000),
+        "readOnly": Schema.bool, "includeUtilities": Schema.bool,
+    ], required: ["workspace"])
 }
 
 extension WorkspaceInput {

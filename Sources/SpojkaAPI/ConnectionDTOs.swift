@@ -14,13 +14,15 @@ struct ConnectionDTO: Encodable {
     let account: JSONValue?
     let credentialFields: [String]
     let createdAt, updatedAt: Date
+    let handle: String
+    let toolPolicy: ToolPolicy?
 
     init(_ c: Connection, ownerEmail: String?) {
         id = c.id.rawValue; connector = c.connector; connectorVersion = c.connectorVersion; name = c.name
         environment = c.environment.rawValue; status = c.status.rawValue; serviceUrl = c.serviceURL; settings = c.settings
         statusReason = c.statusReason; checkedAt = c.checkedAt; lastUsedAt = c.lastUsedAt
         owner = Owner(id: c.ownerID.rawValue, email: ownerEmail); account = ConnectionService.shownAccount(c.account); credentialFields = c.credentialFields
-        createdAt = c.createdAt; updatedAt = c.updatedAt
+        createdAt = c.createdAt; updatedAt = c.updatedAt; handle = c.handle; toolPolicy = c.toolPolicy
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -31,11 +33,12 @@ struct ConnectionDTO: Encodable {
         try c.encode(checkedAt, forKey: .checkedAt); try c.encode(lastUsedAt, forKey: .lastUsedAt); try c.encode(owner, forKey: .owner)
         try c.encode(account, forKey: .account); try c.encode(credentialFields, forKey: .credentialFields)
         try c.encode(createdAt, forKey: .createdAt); try c.encode(updatedAt, forKey: .updatedAt)
+        try c.encode(handle, forKey: .handle); try c.encode(toolPolicy, forKey: .toolPolicy)
     }
 
     enum Keys: String, CodingKey {
         case id, connector, connectorVersion, name, serviceUrl, settings, environment, status, statusReason, checkedAt, lastUsedAt
-        case owner, account, credentialFields, createdAt, updatedAt
+        case owner, account, credentialFields, createdAt, updatedAt, handle, toolPolicy
     }
 }
 
@@ -88,7 +91,13 @@ struct AuthorizeInput: APIInput {
 }
 
 struct PatchConnectionInput: APIInput {
-    static let fields: Set<String> = ["name", "settings", "serviceUrl", "environment"]
+    struct Policy: Decodable {
+        let allowedTools: [String]?
+        let readOnly: Bool?
+    }
+    static let fields: Set<String> = ["name", "settings", "serviceUrl", "environment", "handle", "toolPolicy"]
+    let handle: String?
+    let toolPolicy: Policy?
     let name: String?
     let settings: JSONValue?
     let serviceUrl: String?

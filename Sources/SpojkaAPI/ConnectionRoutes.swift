@@ -15,7 +15,7 @@ struct ConnectionRoutes {
         r.add(.post, Self.base, "Create a connection (verified first unless ?verify=false)", body: CreateConnectionInput.self,
               success: 201, query: ["verify"], handler: create)
         r.add(.get, Self.base + "/{id}", "Read a connection (no secrets)", handler: read)
-        r.add(.patch, Self.base + "/{id}", "Rename, change settings, service URL or environment", body: PatchConnectionInput.self, handler: patch)
+        r.add(.patch, Self.base + "/{id}", "Rename, change the handle, tool policy, settings, service URL or environment", body: PatchConnectionInput.self, handler: patch)
         r.add(.delete, Self.base + "/{id}", "Delete a connection (409 while used, unless ?force=true)", success: 204, query: ["force"], handler: delete)
         r.add(.put, Self.base + "/{id}/credentials", "Rotate credentials in place (verified before the swap)", body: RotateInput.self, handler: rotate)
         r.add(.post, Self.base + "/{id}/verify", "Run verification now", handler: verify)
@@ -110,8 +110,17 @@ struct ConnectionRoutes {
     @Sendable func patch(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
         let (principal, workspace, connection) = try await managed(context)
         let input = try await services.body.decode(PatchConnectionInput.self, from: request)
-        let updated = try await connections.update(connection.id, in: workspace.id, ConnectionPatch(
-            name: input.name, settings: input.settings, serviceURL: input.serviceUrl, environment: input.environment), by: principal.user.id.rawValue)
+        let actor = principal.user.id.rawValue
+        var updated = connection
+        if let handle = input.handle { updated = try await connections.setHandle(connection.id, in: workspace.id, to: handle, by: actor) }
+        if let policy = input.toolPolicy {
+            updated = try await connections.setToolPolicy(connection.id, in: workspace.id,
+                                                          to: ToolPolicy(allowedTools: policy.allowedTools, readOnly: policy.readOnly ?? false), by: actor)
+        }
+        if input.name != nil || input.settings != nil || input.serviceUrl != nil || input.environment != nil {
+            updated = try await connections.update(connection.id, in: workspace.id, ConnectionPatch(
+                name: input.name, settings: input.settings, serviceURL: input.serviceUrl, environment: input.environment), by: actor)
+        }
         return try Reply.json(try await dto(updated))
     }
 

@@ -12,6 +12,8 @@ public struct Principal: Sendable {
     public var csrfToken: String?
     /// When that browser session ends at the latest.
     public var sessionExpiresAt: Date?
+    /// The token's scope; a scoped token reaches only `/mcp` (and reads itself).
+    public var scope: TokenScope? = nil
 }
 
 /// Per-request context: Hummingbird's core storage plus the authenticated principal.

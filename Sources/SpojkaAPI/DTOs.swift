@@ -33,10 +33,12 @@ struct TokenDTO: Encodable {
     let revokedAt: Date?
     /// Present only in the answer that creates the token.
     let token: String?
+    /// What a scoped token reaches (`nil`: a full token).
+    let scope: TokenScope?
 
     init(_ t: APIToken, text: String? = nil) {
         id = t.id.rawValue; name = t.name; createdAt = t.createdAt; expiresAt = t.expiresAt
-        lastUsedAt = t.lastUsedAt; revokedAt = t.revokedAt; token = text
+        lastUsedAt = t.lastUsedAt; revokedAt = t.revokedAt; token = text; scope = t.scope
     }
 }
 

@@ -126,7 +126,8 @@ struct InvitationRoutes {
     /// An email that has an account joins only as that account: its token, or its password (rate-limited like sign-in).
     func proveAccount(_ user: User, stored: String?, input: AcceptInput, request: Request, now: Date) async throws {
         if let header = request.headers[.authorization] {
-            let principal = try await AuthMiddleware(services: services).authenticate(header)
+            let principal = try await services.authenticate(bearer: header)
+            guard principal.scope == nil else { throw SpojkaError(.forbidden, "A scoped (MCP) token cannot accept invitations") }
             guard principal.user.id == user.id else { throw SpojkaError(.forbidden, "This invitation is for another account; sign in as it to accept") }
             return
         }

@@ -4,9 +4,11 @@ import SpojkaCore
 
 extension ConnectionService {
     /// Calls a tool through a connection: decrypts, injects, calls, records status and `lastUsedAt`, scrubs secrets.
+    /// `purpose` names the path in the access log (`tool_call`, `mcp`).
     public func callTool(_ tool: String, arguments: JSONValue, connection id: ID<Connection>, in workspace: ID<Workspace>,
-                         connector expected: String?, by actor: String) async throws -> JSONValue {
-        let (outcome, record) = try await callToolDeferred(tool, arguments: arguments, connection: id, in: workspace, connector: expected, by: actor)
+                         connector expected: String?, by actor: String, purpose: String = "tool_call") async throws -> JSONValue {
+        let (outcome, record) = try await callToolDeferred(tool, arguments: arguments, connection: id, in: workspace, connector: expected,
+                                                           by: actor, purpose: purpose)
         try await store.transaction { try await record($0) }
         return try outcome.get()
     }
@@ -14,7 +16,7 @@ extension ConnectionService {
     /// Calls a tool through a connection and returns the scrubbed outcome with the writes that record the call
     /// (access log, status, `lastUsedAt`), for the caller to commit with its own writes.
     public func callToolDeferred(_ tool: String, arguments: JSONValue, connection id: ID<Connection>, in workspace: ID<Workspace>,
-                                 connector expected: String?, by actor: String) async throws
+                                 connector expected: String?, by actor: String, purpose: String = "tool_call") async throws
         -> (Result<JSONValue, ToolError>, @Sendable (any StoreTransaction) async throws -> Void) {
         // One read for the connection and its OAuth grant (most connections have none).
         let (found, grant, sealed) = try await store.read { tx in
@@ -28,6 +30,7 @@ extension ConnectionService {
         }
         let manifest = try manifest(connection.connector)
         guard manifest.tool(tool) != nil else { throw SpojkaError.validation([("tool", "connector \(manifest.key) has no tool \(tool)")]) }
+        try ensureAllowed(tool, of: connection)
         var used = grant?.tokenVersion
         if let grant, grant.tokenVersion > 0, needsRefresh(grant, stale: nil, margin: 30) {
             // Expired or about to: refresh first (single-flight); a failure shows up as the call's own 401.
@@ -37,14 +40,15 @@ extension ConnectionService {
         let unchanged = used == grant?.tokenVersion
         let current = unchanged ? connection : try await get(id, in: workspace)
         var (outcome, records) = try await attempt(tool, arguments: arguments, connection: current, sealed: unchanged ? sealed : nil,
-                                                   manifest: manifest, actor: actor)
+                                                   manifest: manifest, actor: actor, purpose: purpose)
         if case .failure(let error) = outcome, error.code == .authRejected, let used {
             // A 401 on an OAuth token: refresh once and retry once.
             do {
                 try await refresh(id, in: workspace, stale: used, actor: actor)
                 let first = records
                 let current = try await get(id, in: workspace)
-                let (retried, second) = try await attempt(tool, arguments: arguments, connection: current, sealed: nil, manifest: manifest, actor: actor)
+                let (retried, second) = try await attempt(tool, arguments: arguments, connection: current, sealed: nil, manifest: manifest, actor: actor,
+                                                          purpose: purpose)
                 outcome = retried
                 records = { tx in try await first(tx); try await second(tx) }
             } catch let refreshError as SpojkaError {
@@ -68,10 +72,10 @@ extension ConnectionService {
 
     /// One decrypt-and-call; the writes record the access and the outcome.
     private func attempt(_ tool: String, arguments: JSONValue, connection: Connection, sealed: [String: [UInt8]]?, manifest: ConnectorManifest,
-                         actor: String) async throws
+                         actor: String, purpose: String) async throws
         -> (Result<JSONValue, ToolError>, @Sendable (any StoreTransaction) async throws -> Void) {
         let (id, workspace) = (connection.id, connection.workspaceID)
-        let (credentials, access) = try await decrypt(connection, sealed: sealed, actor: actor, purpose: "tool_call", tool: tool)
+        let (credentials, access) = try await decrypt(connection, sealed: sealed, actor: actor, purpose: purpose, tool: tool)
         let call = ToolCall(connector: manifest, tool: tool, arguments: arguments, credentials: credentials,
                             settings: connection.settings, serviceURL: connection.serviceURL)
         // Scrub the credentials as sent too (`Basic base64(user:pass)`, encoded query values), not only their raw values.

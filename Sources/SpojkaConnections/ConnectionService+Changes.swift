@@ -119,6 +119,7 @@ extension ConnectionService {
             try await tx.appendAudit(AuditEvent(id: ids.make(), workspaceID: workspace, at: clock.now(), actor: actor, action: "connection.deleted",
                                                 target: id.rawValue, details: ["forced": .bool(force), "brokenWorkflows": .int(usage.count)]))
         }
+        changes.publish(workspace)
     }
 
     func event(_ tx: any StoreTransaction, _ id: ID<Connection>, _ type: String, _ actor: String,

@@ -23,15 +23,19 @@ extension ConnectionService {
                                     account: result.account, credentialFields: new.credentials.keys.sorted(), createdAt: now, updatedAt: now)
         let sealed = try await seal(new.credentials, connection: id, workspace: workspace)
         let (ids, actor) = (self.ids, user.rawValue)
-        try await store.transaction { tx in
+        let created = try await store.transaction { [connection] tx in
+            var connection = connection
+            connection.handle = try await newHandle(tx, name: new.name, connector: manifest.key, in: workspace)
             try await tx.insertConnection(connection, credentials: sealed)
             try await tx.appendConnectionEvent(ConnectionEvent(id: ids.make(), connectionID: id, at: now, type: "created", actor: actor,
                                                                to: connection.status.rawValue, reason: connection.statusReason))
             if verify { try await tx.appendConnectionEvent(ConnectionEvent(id: ids.make(), connectionID: id, at: now, type: "verified", actor: actor, to: "active")) }
             try await tx.appendAudit(AuditEvent(id: ids.make(), workspaceID: workspace, at: now, actor: actor, action: "connection.created",
                                                 target: id.rawValue, details: ["connector": .string(manifest.key), "name": .string(new.name)]))
+            return connection
         }
-        return connection
+        changes.publish(workspace)
+        return created
     }
 
     /// Seals every credential field, bound to this connection and field.

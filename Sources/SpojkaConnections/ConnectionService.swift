@@ -62,6 +62,8 @@ public struct ConnectionService: Sendable {
     let ids: any IDGenerator
     let clock: any WallClock
     let oauth: OAuthSupport
+    /// Published after a connection is created or deleted, or its handle or tool policy changes.
+    public let changes = ConnectionChanges()
 
     /// Creates the service.
     public init(store: any Store, keyRing: KeyRing, catalog: Catalog, runtime: ToolRuntime, ids: any IDGenerator, clock: any WallClock,

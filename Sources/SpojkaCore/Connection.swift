@@ -61,17 +61,22 @@ public struct Connection: Identified, Sendable, Hashable {
     public var updatedAt: Date
     /// When it was deleted (a tombstone keeps id, name and connector).
     public var deletedAt: Date?
+    /// Stable slug, unique among the workspace's live connections, naming it in MCP tool names; a rename keeps it.
+    public var handle: String
+    /// The connection's own limit on its tools (`nil`: every tool).
+    public var toolPolicy: ToolPolicy?
 
-    /// Creates a connection value.
+    /// Creates a connection value; without a handle it gets `conn-` plus part of its ID (as migrated connections did).
     public init(id: ID<Connection>, workspaceID: ID<Workspace>, connector: String, connectorVersion: String, name: String,
                 serviceURL: String?, settings: JSONValue, environment: Environment, status: Status, statusReason: String?,
                 checkedAt: Date?, lastUsedAt: Date? = nil, ownerID: ID<User>, account: JSONValue?, credentialFields: [String],
-                createdAt: Date, updatedAt: Date, deletedAt: Date? = nil) {
+                createdAt: Date, updatedAt: Date, deletedAt: Date? = nil, handle: String? = nil, toolPolicy: ToolPolicy? = nil) {
         self.id = id; self.workspaceID = workspaceID; self.connector = connector; self.connectorVersion = connectorVersion
         self.name = name; self.serviceURL = serviceURL; self.settings = settings; self.environment = environment
         self.status = status; self.statusReason = statusReason; self.checkedAt = checkedAt; self.lastUsedAt = lastUsedAt
         self.ownerID = ownerID; self.account = account; self.credentialFields = credentialFields
         self.createdAt = createdAt; self.updatedAt = updatedAt; self.deletedAt = deletedAt
+        self.handle = handle ?? ConnectionHandle.fallback(for: id.rawValue); self.toolPolicy = toolPolicy
     }
 }
 

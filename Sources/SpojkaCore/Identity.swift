@@ -93,12 +93,15 @@ public struct APIToken: Identified, Sendable, Hashable, Codable {
     public var revokedAt: Date?
     /// When it last authenticated a request.
     public var lastUsedAt: Date?
+    /// What the token may reach; `nil` is a full token (the whole API as its user), a scope limits it to MCP.
+    public var scope: TokenScope?
 
     /// Creates a token value.
     public init(id: ID<APIToken>, userID: ID<User>, name: String, hash: String, createdAt: Date,
-                expiresAt: Date? = nil, revokedAt: Date? = nil, lastUsedAt: Date? = nil) {
+                expiresAt: Date? = nil, revokedAt: Date? = nil, lastUsedAt: Date? = nil, scope: TokenScope? = nil) {
         self.id = id; self.userID = userID; self.name = name; self.hash = hash
         self.createdAt = createdAt; self.expiresAt = expiresAt; self.revokedAt = revokedAt; self.lastUsedAt = lastUsedAt
+        self.scope = scope
     }
 
     /// Whether the token authenticates at `now`.

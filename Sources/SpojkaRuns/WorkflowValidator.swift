@@ -91,6 +91,9 @@ public struct WorkflowValidator: Sendable {
             if manifest.isUtility { out.append((path + ".connection", "utility connectors take no connection")) }
             else if let connection = connections[connectionID] {
                 if connection.connector != key { out.append((path + ".connection", "connection \(connectionID) belongs to \(connection.connector), not \(key)")) }
+                else if let policy = connection.toolPolicy, !policy.allows(toolName, readOnlyHint: tool.annotations?.readOnlyHint == true) {
+                    out.append((path + ".tool", "the tool policy of connection \(connectionID) does not allow \(toolName)"))
+                }
             } else { out.append((path + ".connection", "connection \(connectionID) does not exist in this workspace")) }
         } else if !manifest.isUtility && key != "http" {
             out.append((path + ".connection", "connector \(key) needs a connection"))

@@ -10,6 +10,7 @@ import SpojkaConnectorKit
 import SpojkaConnectors
 import SpojkaConsole
 import SpojkaCore
+import SpojkaMCP
 import SpojkaOutbound
 import SpojkaRuns
 import SpojkaSecrets
@@ -65,6 +66,14 @@ public func buildApplication(config: ServerConfig, logger: Logger, dependencies:
                                logger: logger, engineOptions: engineOptions, durable: config.durableRuns, oauth: oauth)
     let built = SpojkaAPI.buildRouter(services: services, metrics: metrics,
                                       metricsText: { registry.emitToString() })
+    // Agents: `/mcp` (Streamable HTTP) over the same tool-call path, authenticated by scoped API tokens.
+    let mcp = MCPEndpoint(deps: MCPDependencies(
+        store: store, catalog: catalog, connections: services.connections, ids: dependencies.ids, clock: dependencies.clock,
+        authenticate: { header in
+            let principal = try await services.authenticate(bearer: header)
+            return MCPCaller(userID: principal.user.id, tokenID: principal.tokenID, scope: principal.scope)
+        }, logger: logger, bodyLimit: config.bodyLimit))
+    mcp.mount(on: built.router)
     let readTimeout = TimeAmount.milliseconds(Int64(config.readTimeout * 1000))
     let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ConnectionGuard(readTimeout: readTimeout)],
                                            idleTimeout: .milliseconds(Int64(config.idleTimeout * 1000)))

@@ -189,6 +189,15 @@ public enum Migrations {
             """,
             "DROP TABLE invitations",
         ]),
+        // MCP: connections get a stable handle (existing ones `conn-` plus part of their ID; change it with PATCH),
+        // and a tool policy; API tokens get an optional scope (JSON).
+        Migration(name: "0008_connection_handles_and_token_scopes", statements: [
+            "ALTER TABLE connections ADD COLUMN handle TEXT",
+            "ALTER TABLE connections ADD COLUMN tool_policy TEXT",
+            "UPDATE connections SET handle = 'conn-' || substr(id, 6, 10) WHERE handle IS NULL",
+            "CREATE UNIQUE INDEX connections_ws_handle ON connections(workspace_id, handle) WHERE deleted_at IS NULL",
+            "ALTER TABLE api_tokens ADD COLUMN scope TEXT",
+        ]),
     ]
 }
 

@@ -4,10 +4,11 @@ import SpojkaCore
 extension SQLStoreTransaction {
     func insertToken(_ token: APIToken) async throws {
         try await db.execute("""
-            INSERT INTO api_tokens (id, user_id, name, hash, created_at, expires_at, revoked_at, last_used_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO api_tokens (id, user_id, name, hash, created_at, expires_at, revoked_at, last_used_at, scope)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.text(token.id.rawValue), .text(token.userID.rawValue), .text(token.name), .text(token.hash),
-                  .date(token.createdAt), .date(token.expiresAt), .date(token.revokedAt), .date(token.lastUsedAt)])
+                  .date(token.createdAt), .date(token.expiresAt), .date(token.revokedAt), .date(token.lastUsedAt),
+                  .text(try StoredCodable.text(token.scope))])
     }
 
     func token(hash: String) async throws -> APIToken? {
@@ -77,6 +78,6 @@ extension SQLStoreTransaction {
         APIToken(id: ID(rawValue: try row.string("id")), userID: ID(rawValue: try row.string("user_id")),
                  name: try row.string("name"), hash: try row.string("hash"), createdAt: try row.date("created_at"),
                  expiresAt: row.optionalDate("expires_at"), revokedAt: row.optionalDate("revoked_at"),
-                 lastUsedAt: row.optionalDate("last_used_at"))
+                 lastUsedAt: row.optionalDate("last_used_at"), scope: try StoredCodable.value(TokenScope.self, row.optionalString("scope")))
     }
 }

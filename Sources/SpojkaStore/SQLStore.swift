@@ -48,6 +48,21 @@ extension SQLRow {
 
 /// JSON text of stored values: sorted keys, so stored text is stable. Both directions are linear in the size of the
 /// value and free of recursion, so no stored value can make a read slow or fail for its nesting.
+/// Optional `Codable` values stored as JSON text (`NULL` for `nil`).
+enum StoredCodable {
+    static func text<T: Encodable>(_ value: T?) throws -> String? {
+        guard let value else { return nil }
+        return String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+    }
+
+    static func value<T: Decodable>(_ type: T.Type, _ text: String?) throws -> T? {
+        guard let text else { return nil }
+        do { return try JSONDecoder().decode(T.self, from: Data(text.utf8)) } catch {
+            throw StoreError(.corruptRow, "stored \(T.self) is not readable")
+        }
+    }
+}
+
 enum StoredJSON {
     /// The deepest nesting read back from the database; inputs are limited far below (`JSONValue.maxInputDepth`).
     static let maxDepth = 4096

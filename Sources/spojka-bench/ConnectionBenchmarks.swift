@@ -64,7 +64,7 @@ extension Bench {
                 let c = Connection(id: ids.make(), workspaceID: ws.id, connector: i % 2 == 0 ? "stripe" : "shopify", connectorVersion: "1.0.0",
                                    name: String(format: "Connection %05d", i), serviceURL: nil, settings: [:], environment: .production,
                                    status: .active, statusReason: nil, checkedAt: nil, ownerID: user.id, account: nil, credentialFields: [],
-                                   createdAt: clock.now(), updatedAt: clock.now())
+                                   createdAt: clock.now(), updatedAt: clock.now(), handle: "connection-\(i)")
                 try await tx.insertConnection(c, credentials: [:])
             }
         }

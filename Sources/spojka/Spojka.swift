@@ -10,7 +10,7 @@ struct Spojka: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "spojka",
         abstract: "Spojka: self-hosted workflow automation. Workflows call tools through connections, by ID.",
-        subcommands: [Serve.self, Migrate.self, Keys.self, Connectors.self, Connections.self])
+        subcommands: [Serve.self, Migrate.self, Keys.self, Connectors.self, Connections.self, Tokens.self])
 }
 
 /// Options shared by commands that open the database.

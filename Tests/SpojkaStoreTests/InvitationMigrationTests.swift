@@ -25,7 +25,7 @@ struct InvitationMigrationTests {
                 try await db.execute("INSERT INTO api_tokens (id, user_id, name, hash, created_at) VALUES ('tok_1', 'usr_tokenonly', 'setup', 'th', 0)")
                 try await db.execute("INSERT INTO invitations (id, user_id, workspace_id, hash, expires_at) VALUES ('inv_1', 'usr_pending', 'ws_a', 'ih', 9999999999999)")
             }
-            #expect(try await Migrator(driver: driver).migrate() == ["0006_workspace_invitations"])
+            #expect(try await Migrator(driver: driver).migrate().first == "0006_workspace_invitations")
             let store = SQLStore(driver: driver)
             let invitation = try #require(try await store.read { try await $0.invitation(hash: "ih") })
             #expect(invitation.email == "vic@example.com" && invitation.role == .viewer && invitation.workspaceID.rawValue == "ws_a")

@@ -55,21 +55,25 @@ extension ConnectionService {
         }
         try validate(manifest, credentials: nil, settings: settings)
         let now = clock.now()
-        let connection = Connection(id: ids.make(), workspaceID: workspace, connector: manifest.key, connectorVersion: manifest.version, name: new.name,
+        let draft = Connection(id: ids.make(), workspaceID: workspace, connector: manifest.key, connectorVersion: manifest.version, name: new.name,
                                     serviceURL: nil, settings: settings, environment: new.environment, status: .reauthorize,
                                     statusReason: "waiting for authorization", checkedAt: nil, ownerID: user, account: nil, credentialFields: [],
                                     createdAt: now, updatedAt: now)
-        let grant = OAuthGrant(connectionID: connection.id, workspaceID: workspace, appID: app.id, grantType: new.grantType, expiresAt: nil,
+        let grant = OAuthGrant(connectionID: draft.id, workspaceID: workspace, appID: app.id, grantType: new.grantType, expiresAt: nil,
                                tokenVersion: 0, authorizerID: nil)
         let ids = self.ids
-        try await store.transaction { tx in
+        let connection = try await store.transaction { tx in
+            var connection = draft
+            connection.handle = try await newHandle(tx, name: new.name, connector: manifest.key, in: workspace)
             try await tx.insertConnection(connection, credentials: [:])
             try await tx.upsertOAuthGrant(grant)
             try await tx.appendConnectionEvent(ConnectionEvent(id: ids.make(), connectionID: connection.id, at: now, type: "created", actor: user.rawValue,
                                                                to: connection.status.rawValue, reason: connection.statusReason))
             try await tx.appendAudit(AuditEvent(id: ids.make(), workspaceID: workspace, at: now, actor: user.rawValue, action: "connection.created",
                                                 target: connection.id.rawValue, details: ["connector": .string(manifest.key), "oauthApp": .string(app.id.rawValue)]))
+            return connection
         }
+        changes.publish(workspace)
         if new.grantType == "client_credentials" {
             try await refresh(connection.id, in: workspace, stale: 0, actor: user.rawValue)
             return OAuthStart(connection: try await get(connection.id, in: workspace), authorizationURL: nil)
