@@ -1,51 +1,9 @@
 """The console tests' harness: the real `spojka serve` on a free port, what the browser saw, static checks."""
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
-import time
-import urllib.request
+import sys
 from pathlib import Path
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """`spojka serve` on a free port with a temporary data directory."""
-
-    def __init__(self, binary):
-        self.data = tempfile.mkdtemp(prefix="spojka-console-")
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, SPOJKA_DATA=self.data, SPOJKA_PORT=str(self.port), SPOJKA_HOST="127.0.0.1",
-                   SPOJKA_ALLOW_PRIVATE_NETWORK="1", SPOJKA_PASSWORD_COST="10", SPOJKA_LOG_LEVEL="warning",
-                   SPOJKA_HTTP_ATTEMPTS="1")
-        env.pop("SPOJKA_DATABASE_URL", None)
-        self.log = open(Path(self.data) / "server.log", "w")
-        self.process = subprocess.Popen([binary, "serve"], env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        for _ in range(600):
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("spojka serve did not start")
-
-    def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self.log.close()
-        shutil.rmtree(self.data, ignore_errors=True)
+sys.path.insert(0, str(Path(__file__).parents[1] / "lib"))
+from spojka_server import Server  # noqa: E402,F401  (the console suites start the server from here)
 
 
 class Watch:

@@ -14,6 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parents[1] / "lib"))
 from harness import Server, Watch, static_checks  # noqa: E402
 from journeys import MoreJourneys  # noqa: E402
 from slack_replica import SlackReplica  # noqa: E402

@@ -1,30 +1,45 @@
-"""A tiny Slack Web API replica for the MCP tests: checks the bearer token like Slack does and remembers what it saw."""
+"""A tiny Slack Web API replica for the Python test suites (console, MCP): checks the bearer token like Slack does."""
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class SlackReplica:
-    """auth.test, chat.postMessage and conversations.list; `invalid_auth` for any token not in `good_tokens`."""
+    """auth.test, chat.postMessage and conversations.list; `not_authed`/`invalid_auth` for a missing or unknown token.
+
+    `seen` records (path, token) of every call. GET /cross-site-form?target=URL serves a page of another origin that
+    posts a form to URL (the console's CSRF test).
+    """
 
     def __init__(self, good_tokens):
         self.good_tokens = set(good_tokens)
-        self.seen = []  # (path, token) of every request
+        self.seen = []
         replica = self
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args):
                 pass
 
-            def answer(self, body):
-                data = json.dumps(body).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
+            def send(self, status, content_type, data):
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
 
+            def answer(self, body):
+                self.send(200, "application/json; charset=utf-8", json.dumps(body).encode())
+
+            def cross_site_form(self):
+                target = self.path.split("target=", 1)[1]
+                page = ("<!doctype html><html lang=en><title>Elsewhere</title><form id=f method=POST enctype=text/plain action='"
+                        + target + "'><input name='{\"name\":\"Evil\",\"x\":\"' value='\"}'></form>"
+                        "<script>document.getElementById('f').submit()</script></html>").encode()
+                self.send(200, "text/html; charset=utf-8", page)
+
             def handle_call(self):
+                if self.command == "GET" and self.path.startswith("/cross-site-form"):
+                    return self.cross_site_form()
                 length = int(self.headers.get("Content-Length") or 0)
                 payload = self.rfile.read(length)
                 token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
