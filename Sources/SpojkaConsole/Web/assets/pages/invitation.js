@@ -15,7 +15,7 @@ class InvitationPage extends HTMLElement {
     const fields = [
       field('Your name', { name: 'name', required: true, autocomplete: 'name', maxlength: 200 }),
       field('Choose a password', { name: 'password', type: 'password', required: true, minlength: 10, autocomplete: 'new-password' },
-        { hint: 'At least 10 characters.' }),
+        { hint: 'At least 10 characters — or, if this email already has an account, that account\'s password.' }),
     ];
     const alert = alertBox();
     const submit = h('button', { type: 'submit', class: 'primary' }, 'Join the workspace');
@@ -34,7 +34,8 @@ class InvitationPage extends HTMLElement {
         alert.show(Object.keys(error.fields).length ? 'Please check the fields marked below.' : error.message);
       } finally { submit.disabled = false; }
     } } }, alert, fields, h('div', { class: 'actions' }, submit));
-    replace(this, authCard('Accept your invitation', 'Choose your name and a password to join.', form));
+    replace(this, authCard('Accept your invitation',
+      'Choose your name and a password to join. Already have an account with this email? Enter its password; your name stays as it is.', form));
   }
 
   dead(message) {
