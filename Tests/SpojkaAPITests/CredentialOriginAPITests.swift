@@ -21,12 +21,7 @@ struct CredentialOriginAPITests {
             service.get("/hop") { _, _ in Response(status: .found, headers: [.location: evil + "/collect"]) }
             try await ReplicaServer.run(service) { base in
                 try await TestApp(configure: { $0.allowPrivateNetwork = true }).run { api in
-                    let owner = try await api.setUp()
-                    let ws = "/api/v1/workspaces/\(owner.workspace)"
-                    let created = try await api.request(.post, ws + "/connections?verify=false", token: owner.token, body: [
-                        "connector": "http", "name": "Owner API", "credentials": ["token": .string(Self.token)],
-                        "settings": ["authMethod": "bearer", "baseUrl": .string(base)]])
-                    let connection = try #require(created.json["id"]?.stringValue ?? created.json["connection"]?["id"]?.stringValue, "\(created.text)")
+                    let (owner, ws, connection) = try await ownersConnection(api, base: base)
                     let member = try await api.addMember("m@example.com", role: "member", workspace: owner.workspace, by: owner.token)
                     func call(_ url: String) async throws -> JSONResponse {
                         try await api.request(.post, ws + "/tool-calls", token: member.token,
@@ -45,6 +40,17 @@ struct CredentialOriginAPITests {
         #expect(!stolen.all.contains { $0.uri.contains(Self.token) || $0.headers.values.contains { $0.contains(Self.token) } })
     }
 
+    /// The owner, the workspace's API path, and the owner's bearer-token `http` connection to `base`.
+    func ownersConnection(_ api: TestAPI, base: String) async throws -> (owner: Owner, ws: String, connection: String) {
+        let owner = try await api.setUp()
+        let ws = "/api/v1/workspaces/\(owner.workspace)"
+        let created = try await api.request(.post, ws + "/connections?verify=false", token: owner.token, body: [
+            "connector": "http", "name": "Owner API", "credentials": ["token": .string(Self.token)],
+            "settings": ["authMethod": "bearer", "baseUrl": .string(base)]])
+        let connection = try #require(created.json["id"]?.stringValue ?? created.json["connection"]?["id"]?.stringValue, "\(created.text)")
+        return (owner, ws, connection)
+    }
+
     @Test func anAdminCannotMoveTheOwnersCredentialsToAnotherOrigin() async throws {
         let stolen = RequestLog()
         let attacker = Router()
@@ -55,12 +61,7 @@ struct CredentialOriginAPITests {
             service.get("/me") { _, _ in Response(status: .ok, body: .init(byteBuffer: .init(string: #"{"me":1}"#))) }
             try await ReplicaServer.run(service) { base in
                 try await TestApp(configure: { $0.allowPrivateNetwork = true }).run { api in
-                    let owner = try await api.setUp()
-                    let ws = "/api/v1/workspaces/\(owner.workspace)"
-                    let created = try await api.request(.post, ws + "/connections?verify=false", token: owner.token, body: [
-                        "connector": "http", "name": "Owner API", "credentials": ["token": .string(Self.token)],
-                        "settings": ["authMethod": "bearer", "baseUrl": .string(base)]])
-                    let connection = try #require(created.json["id"]?.stringValue ?? created.json["connection"]?["id"]?.stringValue, "\(created.text)")
+                    let (owner, ws, connection) = try await ownersConnection(api, base: base)
                     let admin = try await api.addMember("a@example.com", role: "admin", workspace: owner.workspace, by: owner.token)
                     let path = ws + "/connections/" + connection
                     let moved = try await api.request(.patch, path, token: admin.token,
