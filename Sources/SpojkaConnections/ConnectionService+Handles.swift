@@ -8,15 +8,15 @@ extension SpojkaError.Code {
 }
 
 extension ConnectionService {
-    /// The live handles of a workspace.
-    func takenHandles(_ tx: any StoreTransaction, in workspace: ID<Workspace>, except: ID<Connection>? = nil) async throws -> Set<String> {
-        Set(try await tx.connections(in: workspace, ConnectionQuery(limit: 1_000_000)).filter { $0.id != except }.map(\.handle))
+    /// The live handles of a workspace in `base`'s family (`base`, `base-2`, …): all that can collide with it.
+    func takenHandles(_ tx: any StoreTransaction, like base: String, in workspace: ID<Workspace>, except: ID<Connection>? = nil) async throws -> Set<String> {
+        Set(try await tx.connections(in: workspace, ConnectionQuery(handleFamily: base, limit: 1_000_000)).filter { $0.id != except }.map(\.handle))
     }
 
     /// A new connection's handle: from its name, made unique in the workspace with `-2`, `-3`…
     func newHandle(_ tx: any StoreTransaction, name: String, connector: String, in workspace: ID<Workspace>) async throws -> String {
         let base = ConnectionHandle.slug(name, fallback: connector.replacingOccurrences(of: "_", with: "-"))
-        return ConnectionHandle.unique(base, taken: try await takenHandles(tx, in: workspace))
+        return ConnectionHandle.unique(base, taken: try await takenHandles(tx, like: base, in: workspace))
     }
 
     /// Refuses `tool` when the connection's policy does not allow it (`tool_not_allowed`).
@@ -40,7 +40,7 @@ extension ConnectionService {
                 throw SpojkaError(.connectionNotFound, "Connection \(id) not found", details: ["connection": .string(id.rawValue)])
             }
             guard connection.handle != handle else { return connection }
-            if try await takenHandles(tx, in: workspace, except: id).contains(handle) {
+            if try await takenHandles(tx, like: handle, in: workspace, except: id).contains(handle) {
                 throw SpojkaError(.conflict, "Another connection of the workspace has the handle \(handle)", details: ["handle": .string(handle)])
             }
             let old = connection.handle

@@ -159,6 +159,8 @@ public struct ConnectionQuery: Sendable, Hashable {
     public var environment: Connection.Environment?
     /// Name contains this text (case-insensitive).
     public var nameContains: String?
+    /// Only handles equal to this one or extending it with `-` and a suffix (`slack`, `slack-2`, …).
+    public var handleFamily: String?
     /// Continue after this `(name, id)`.
     public var after: (name: String, id: String)?
     /// Page size.
@@ -166,20 +168,21 @@ public struct ConnectionQuery: Sendable, Hashable {
 
     /// Creates a query.
     public init(connector: String? = nil, status: Connection.Status? = nil, environment: Connection.Environment? = nil,
-                nameContains: String? = nil, after: (name: String, id: String)? = nil, limit: Int = 50) {
+                nameContains: String? = nil, handleFamily: String? = nil, after: (name: String, id: String)? = nil, limit: Int = 50) {
         self.connector = connector; self.status = status; self.environment = environment
-        self.nameContains = nameContains; self.after = after; self.limit = limit
+        self.nameContains = nameContains; self.handleFamily = handleFamily; self.after = after; self.limit = limit
     }
 
     /// Equality ignoring nothing.
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.connector == rhs.connector && lhs.status == rhs.status && lhs.environment == rhs.environment
-            && lhs.nameContains == rhs.nameContains && lhs.after?.name == rhs.after?.name && lhs.after?.id == rhs.after?.id && lhs.limit == rhs.limit
+            && lhs.nameContains == rhs.nameContains && lhs.handleFamily == rhs.handleFamily
+            && lhs.after?.name == rhs.after?.name && lhs.after?.id == rhs.after?.id && lhs.limit == rhs.limit
     }
 
     /// Hashes the filters.
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(connector); hasher.combine(status); hasher.combine(nameContains); hasher.combine(limit)
+        hasher.combine(connector); hasher.combine(status); hasher.combine(nameContains); hasher.combine(handleFamily); hasher.combine(limit)
     }
 }
 

@@ -29,6 +29,10 @@ extension SQLStoreTransaction {
         if let status = query.status { sql += " AND status = ?"; binds.append(.text(status.rawValue)) }
         if let environment = query.environment { sql += " AND environment = ?"; binds.append(.text(environment.rawValue)) }
         if let text = query.nameContains { sql += " AND LOWER(name) LIKE ?"; binds.append(.text("%" + Self.escapeLike(text.lowercased()) + "%")) }
+        if let family = query.handleFamily {
+            // Handles are slugs (letters, digits, hyphens), so `LIKE` needs no escaping beyond `escapeLike`.
+            sql += " AND (handle = ? OR handle LIKE ?)"; binds += [.text(family), .text(Self.escapeLike(family) + "-%")]
+        }
         if let after = query.after { sql += " AND (name > ? OR (name = ? AND id > ?))"; binds += [.text(after.name), .text(after.name), .text(after.id)] }
         sql += " ORDER BY name, id LIMIT ?"
         binds.append(.int(Int64(query.limit)))
