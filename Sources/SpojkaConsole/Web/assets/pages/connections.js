@@ -72,6 +72,8 @@ class ConnectionsPage extends HTMLElement {
         h('td', { 'data-label': 'Owner' }, c.owner?.email ?? '—'),
         h('td', { 'data-label': 'Last used' }, time(c.lastUsedAt)),
         h('td', { 'data-label': 'Last checked' }, time(c.checkedAt))))))));
+    // A User Timing mark for the first-load benchmark (tests/console/bench_console.py): the frame with the rows.
+    requestAnimationFrame(() => performance.mark('spojka:connections-rendered'));
     replace(this.pager,
       this.cursors.length ? h('button', { type: 'button', on: { click: () => { this.cursors.pop(); this.load(this.cursors.at(-1) ?? null); } } }, 'Previous page') : null,
       page.nextCursor ? h('button', { type: 'button', on: { click: () => { this.cursors.push(page.nextCursor); this.load(page.nextCursor); } } }, 'Next page') : null);
