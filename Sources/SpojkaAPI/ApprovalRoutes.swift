@@ -14,16 +14,7 @@ struct ApprovalRoutes {
     }
 
     @Sendable func list(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
-        var limit = 50
-        var after: ApprovalCursor?
-        var problems: [(path: String, message: String)] = []
-        if let text = request.query("limit") {
-            if let n = Int(text), (1...200).contains(n) { limit = n } else { problems.append(("limit", "must be 1 to 200")) }
-        }
-        if let text = request.query("cursor") {
-            if let decoded = Self.decode(text) { after = decoded } else { problems.append(("cursor", "is not a cursor from a previous page")) }
-        }
-        if !problems.isEmpty { throw SpojkaError.validation(problems) }
+        let (limit, after) = try request.page(decode: Self.decode)
         let (principal, workspace, role) = try await services.access(context)
         let (items, next) = try await services.engine.approvals(for: principal.user.id, role: role, in: workspace.id, after: after, limit: limit)
         let names = try await services.workflowNames(Set(items.map(\.run.workflowID)), in: workspace.id)

@@ -6,16 +6,7 @@ import SpojkaRuns
 extension WorkflowRoutes {
     /// `GET …/workflows`: a keyset page by `(name, id)` with each workflow's trigger kind, newest run, broken nodes and last author.
     @Sendable func list(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
-        var limit = 50
-        var after: (name: String, id: String)?
-        var problems: [(path: String, message: String)] = []
-        if let text = request.query("limit") {
-            if let n = Int(text), (1...200).contains(n) { limit = n } else { problems.append(("limit", "must be 1 to 200")) }
-        }
-        if let text = request.query("cursor") {
-            if let decoded = Cursor.decodeText(text) { after = decoded } else { problems.append(("cursor", "is not a cursor from a previous page")) }
-        }
-        if !problems.isEmpty { throw SpojkaError.validation(problems) }
+        let (limit, after) = try request.page(decode: Cursor.decodeText)
         let (_, workspace, _) = try await services.access(context)
         // One more than the page tells whether another page follows.
         let found = try await services.workflows.list(in: workspace.id, after: after, limit: limit + 1)

@@ -14,14 +14,21 @@ struct OverviewTests {
         return try TestApp(configure: { $0.databaseURL = url })
     }
 
-    @Test(arguments: backends)
-    func theWorkflowListIsAKeysetPageWithTriggerNewestRunBrokenNodesAndAuthor(_ backend: Backend) async throws {
-        let app = try await app(backend)
-        try await app.run { api in
+    typealias Person = (token: String, user: String)
+
+    /// The app on `backend` with an owner, a member (m@example.com) and a viewer; `ws` is the workspace's API path.
+    func withTeam(_ backend: Backend, _ body: @escaping @Sendable (TestAPI, Owner, Person, Person, String) async throws -> Void) async throws {
+        try await app(backend).run { api in
             let owner = try await api.setUp()
             let member = try await api.addMember("m@example.com", role: "member", workspace: owner.workspace, by: owner.token)
             let viewer = try await api.addMember("v@example.com", role: "viewer", workspace: owner.workspace, by: owner.token)
-            let ws = "/api/v1/workspaces/\(owner.workspace)"
+            try await body(api, owner, member, viewer, "/api/v1/workspaces/\(owner.workspace)")
+        }
+    }
+
+    @Test(arguments: backends)
+    func theWorkflowListIsAKeysetPageWithTriggerNewestRunBrokenNodesAndAuthor(_ backend: Backend) async throws {
+        try await withTeam(backend) { api, owner, member, viewer, ws in
             let manual = try await api.saveWorkflow(owner, Flow.definition("A manual", [Flow.manual, Flow.node("reply", "response", ["body": "ok"])],
                                                                           [Flow.edge("start", "reply")]))
             _ = try await WebhookTests().setUp(api, owner)  // "Orders", webhook-triggered
@@ -56,12 +63,7 @@ struct OverviewTests {
 
     @Test(arguments: backends)
     func theApprovalsInboxListsOnlyWhatTheCallerMayDecide(_ backend: Backend) async throws {
-        let app = try await app(backend)
-        try await app.run { api in
-            let owner = try await api.setUp()
-            let member = try await api.addMember("m@example.com", role: "member", workspace: owner.workspace, by: owner.token)
-            let viewer = try await api.addMember("v@example.com", role: "viewer", workspace: owner.workspace, by: owner.token)
-            let ws = "/api/v1/workspaces/\(owner.workspace)"
+        try await withTeam(backend) { api, owner, member, viewer, ws in
             func waiting(_ name: String, _ approvers: JSONValue) async throws -> String {
                 let id = try await api.saveWorkflow(owner, Flow.definition(name, [
                     Flow.manual, Flow.node("ask", "human", ["message": "Refund {{ input.amount }}?", "approvers": approvers], output: "d"),

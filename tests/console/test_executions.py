@@ -7,19 +7,15 @@ Usage: test_executions.py PATH_TO_SPOJKA_BINARY [SCREENSHOT_DIR]
 import hashlib
 import hmac
 import json
-import shutil
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 sys.path.insert(0, str(Path(__file__).parent))
-from harness import Server, static_checks  # noqa: E402
-from slack_replica import SlackReplica  # noqa: E402
-from test_console import CANARY, CANARY_2, PASSWORD, Run  # noqa: E402
+from test_console import CANARY, CANARY_2, PASSWORD, Run, main  # noqa: E402
 
 HOOK_SECRET = "whsec_" + CANARY.removeprefix("xoxb-")  # a second canary: the webhook signing secret
 
@@ -237,43 +233,5 @@ class ExecutionsRun(Run):
             return json.loads(answer.read())["runId"]
 
 
-def main():
-    binary = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/spojka"
-    shots = Path(sys.argv[2] if len(sys.argv) > 2 else tempfile.mkdtemp(prefix="spojka-executions-shots-"))
-    shots.mkdir(parents=True, exist_ok=True)
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
-        sys.exit("Debian's chromium is not installed (apt-get install chromium)")
-    slack = SlackReplica(good_tokens=[CANARY, CANARY_2])
-    server = Server(binary)
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-            context = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
-            page = context.new_page()
-            page.set_default_timeout(15000)
-            run = ExecutionsRun(server.url, page, context, shots)
-            run.slack, run.browser, run.server = slack, browser, server
-            try:
-                run.journey()
-            except Exception as error:  # keep the evidence: a screenshot of where it stopped
-                page.screenshot(path=str(shots / "FAILED-executions.png"), full_page=True)
-                run.failures.append(f"journey stopped: {error}")
-            run.secrets_and_errors()
-            for problem in static_checks():
-                run.check(False, problem)
-            browser.close()
-    finally:
-        server.stop()
-        slack.stop()
-    print(f"executions screenshots: {shots} ({len(list(shots.glob('*.png')))} files, pages: {', '.join(run.pages_seen)})")
-    if run.failures:
-        print(f"{len(run.failures)} executions test failure(s):")
-        for f in run.failures:
-            print("  -", f)
-        sys.exit(1)
-    print("executions browser tests passed")
-
-
 if __name__ == "__main__":
-    main()
+    main(ExecutionsRun, "executions")
