@@ -222,6 +222,26 @@ class ExecutionsRun(Run):
         expect(self.row("Refund approval")).to_contain_text("Cancelled")
         expect(self.row("Notify Slack")).to_contain_text("Completed")
         self.look("workflows-with-runs")
+        fourth = self.start(ws, ids["Refund approval"], {"input": {"amount": 3}})
+        self.wait_run(ws, fourth, {"waiting"})
+        self.viewer_sees_no_write_controls(ws, fourth)
+
+    def viewer_sees_no_write_controls(self, ws, run_id):
+        """A viewer reads the lists but gets no write control; the server refuses the write anyway."""
+        context, page = self.join(ws, "viewer")
+        page.wait_for_url("**/connections")
+        page.goto(self.base + "/workflows")
+        expect(page.get_by_role("switch", name="Enabled: Notify Slack")).to_be_disabled()
+        for name in ("Create workflow", "Import", "Duplicate Notify Slack", "Delete Notify Slack"):
+            expect(page.get_by_role("button", name=name, exact=True)).to_have_count(0)
+        expect(page.get_by_role("button", name="Export Notify Slack")).to_be_visible()
+        page.goto(self.base + "/approvals")
+        expect(page.get_by_role("heading", name="Nothing to decide")).to_be_visible()
+        page.goto(self.base + f"/executions/{run_id}")
+        expect(page.get_by_role("region", name="Approval at ask")).to_contain_text("You are not one of its approvers")
+        expect(page.get_by_role("button", name="Cancel run")).to_have_count(0)
+        expect(page.get_by_role("button", name="Approve")).to_have_count(0)
+        context.close()
 
     def send_webhook(self):
         body = json.dumps({"id": 7001}).encode()
