@@ -72,7 +72,7 @@ class RunPage extends HTMLElement {
     const label = `${s.nodeId}${s.key !== s.nodeId ? ` (${s.key})` : ''}`;
     return h('li', { class: `step step-${s.status}`, dataset: { step: s.key } },
       h('div', { class: 'step-head' }, h('strong', {}, label), h('span', { class: 'tag' }, s.type), runStatus(s.status),
-        s.attempt > 1 ? h('span', { class: 'muted' }, `attempt ${s.attempt}`) : null,
+        h('span', { class: 'muted' }, `attempt ${s.attempt}`),
         h('span', { class: 'muted' }, time(s.startedAt)),
         h('span', { class: 'muted' }, s.finishedAt ? duration(s.startedAt, s.finishedAt) : (s.status === 'waiting' ? 'waiting' : '—')),
         s.connectionId ? h('span', { class: 'muted' }, 'connection ', h('a', { href: `/connections/${s.connectionId}` }, h('code', {}, s.connectionId))) : null),
