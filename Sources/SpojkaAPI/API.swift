@@ -38,6 +38,7 @@ public enum SpojkaAPI {
         group("connections") { ConnectionRoutes(services: services).register(&$0) }
         group("workflows") { WorkflowRoutes(services: services).register(&$0) }
         group("runs") { RunRoutes(services: services).register(&$0) }
+        group("approvals") { ApprovalRoutes(services: services).register(&$0) }
         group("oauth") { OAuthRoutes(services: services).register(&$0) }
         group("webhooks") { HookRoutes(services: services).register(&$0) }
         let openAPIDoc = RouteDoc(method: "GET", path: "/api/v1/openapi.json", summary: "This OpenAPI 3.1 document",

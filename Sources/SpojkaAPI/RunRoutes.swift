@@ -33,11 +33,15 @@ struct RunRoutes {
     func register(_ r: inout RouteRegistrar) {
         r.add(.post, Self.base + "/workflows/{id}/runs", "Start a run ({input}; with wait: true, answers when the run ends or responds)",
               body: StartRunInput.self, success: 202, handler: start)
-        r.add(.get, Self.base + "/runs", "List runs, newest first (filters workflow, status; cursor)", query: ["workflow", "status", "cursor", "limit"], handler: list)
+        r.add(.get, Self.base + "/runs", "List runs, newest first, with workflow names (filters workflow, status, trigger; cursor)",
+              query: ["workflow", "status", "trigger", "cursor", "limit"], handler: list)
         r.add(.get, Self.base + "/runs/{runId}", "Read a run with its steps", handler: read)
         r.add(.post, Self.base + "/runs/{runId}/cancel", "Cancel a running or waiting run", handler: cancel)
         r.add(.post, Self.base + "/runs/{runId}/approvals/{nodeId}", "Approve or reject a waiting human step", body: DecisionInput.self, handler: decide)
     }
+
+    /// The trigger kinds a run may have.
+    static let triggers = ["manual", "webhook", "schedule", "subworkflow"]
 
     static func json(_ run: Run, steps: [RunStep]? = nil) -> JSONValue {
         var out: [String: JSONValue] = [
@@ -88,6 +92,9 @@ struct RunRoutes {
                 problems.append(("status", "must be one of \(Run.Status.allCases.map(\.rawValue).joined(separator: ", "))"))
             }
         }
+        if let text = request.query("trigger") {
+            if Self.triggers.contains(text) { query.trigger = text } else { problems.append(("trigger", "must be one of \(Self.triggers.joined(separator: ", "))")) }
+        }
         if let text = request.query("limit") {
             if let n = Int(text), (1...200).contains(n) { query.limit = n } else { problems.append(("limit", "must be 1 to 200")) }
         }
@@ -98,14 +105,17 @@ struct RunRoutes {
         let page = query
         let runs = try await services.store.read { try await $0.runs(in: workspace.id, page) }
         let next: JSONValue = runs.count == page.limit ? runs.last.map { .string(Cursor.encode(at: $0.createdAt, id: $0.id.rawValue)) } ?? .null : .null
-        return try Reply.json(["items": .array(runs.map { Self.json($0) }), "nextCursor": next] as JSONValue)
+        let names = try await services.workflowNames(Set(runs.map(\.workflowID)), in: workspace.id)
+        let items: [JSONValue] = runs.map { Self.json($0).merging(["workflowName": names[$0.workflowID].map { .string($0) } ?? .null]) }
+        return try Reply.json(["items": .array(items), "nextCursor": next] as JSONValue)
     }
 
     @Sendable func read(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
         let (_, workspace, _) = try await services.access(context)
         let id = try context.id("runId", Run.self, what: "Run")
         guard let run = try await services.store.read({ try await $0.run(id, in: workspace.id) }) else { throw SpojkaError.notFound("Run") }
-        return try Reply.json(Self.json(run, steps: try await services.engine.steps(of: run)))
+        let name = try await services.workflowNames([run.workflowID], in: workspace.id)[run.workflowID]
+        return try Reply.json(Self.json(run, steps: try await services.engine.steps(of: run)).merging(["workflowName": name.map { .string($0) } ?? .null]))
     }
 
     @Sendable func cancel(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {

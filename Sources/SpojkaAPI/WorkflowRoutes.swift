@@ -24,7 +24,8 @@ struct WorkflowRoutes {
     static let base = "/api/v1/workspaces/{ws}/workflows"
 
     func register(_ r: inout RouteRegistrar) {
-        r.add(.get, Self.base, "List workflows by name (cursor; limit 1 to 200, default 50)", query: ["cursor", "limit"], handler: list)
+        r.add(.get, Self.base, "List workflows by name with trigger kind, newest run, broken nodes and who saved them (cursor; limit 1 to 200, default 50)",
+              query: ["cursor", "limit"], handler: list)
         r.add(.post, Self.base, "Create a workflow (validated; version 1)", body: WorkflowDefinitionInput.self, success: 201, handler: create)
         r.add(.get, Self.base + "/{id}", "Read a workflow with its current definition and broken connections", handler: read)
         r.add(.put, Self.base + "/{id}", "Save a new version of the definition", body: WorkflowDefinitionInput.self, handler: update)
@@ -49,28 +50,6 @@ struct WorkflowRoutes {
     /// The raw definition body (validated as an object with the known top-level fields).
     func definition(_ request: Request) async throws -> JSONValue {
         try await services.body.decodeKeepingJSON(WorkflowDefinitionInput.self, from: request).1
-    }
-
-    @Sendable func list(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
-        var limit = 50
-        var after: (name: String, id: String)?
-        var problems: [(path: String, message: String)] = []
-        if let text = request.query("limit") {
-            if let n = Int(text), (1...200).contains(n) { limit = n } else { problems.append(("limit", "must be 1 to 200")) }
-        }
-        if let text = request.query("cursor") {
-            if let decoded = Cursor.decodeText(text) { after = decoded } else { problems.append(("cursor", "is not a cursor from a previous page")) }
-        }
-        if !problems.isEmpty { throw SpojkaError.validation(problems) }
-        let (_, workspace, _) = try await services.access(context)
-        // Ordered by (name, id); the page starts after the cursor's workflow.
-        let all = try await services.store.read { try await $0.workflows(in: workspace.id) }
-            .sorted { ($0.name, $0.id.rawValue) < ($1.name, $1.id.rawValue) }
-        let rest = after.map { cursor in all.filter { ($0.name, $0.id.rawValue) > (cursor.name, cursor.id) } } ?? all
-        let page = rest.prefix(limit)
-        let json: [JSONValue] = page.map { ["id": .string($0.id.rawValue), "name": .string($0.name), "enabled": .bool($0.enabled), "version": .int($0.currentVersion)] }
-        let next: JSONValue = rest.count > limit ? page.last.map { .string(Cursor.encodeText($0.name, $0.id.rawValue)) } ?? .null : .null
-        return try Reply.json(["items": .array(json), "nextCursor": next] as JSONValue)
     }
 
     @Sendable func create(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {

@@ -130,14 +130,16 @@ public struct RunQuery: Sendable {
     public var workflow: ID<Workflow>?
     /// Only runs with this status.
     public var status: Run.Status?
+    /// Only runs started by this trigger kind (`manual`, `webhook`, `schedule`, `subworkflow`).
+    public var trigger: String?
     /// Continue after this `(createdAt, id)`.
     public var after: (Date, String)?
     /// Page size.
     public var limit: Int
 
     /// Creates a query.
-    public init(workflow: ID<Workflow>? = nil, status: Run.Status? = nil, after: (Date, String)? = nil, limit: Int = 50) {
-        self.workflow = workflow; self.status = status; self.after = after; self.limit = limit
+    public init(workflow: ID<Workflow>? = nil, status: Run.Status? = nil, trigger: String? = nil, after: (Date, String)? = nil, limit: Int = 50) {
+        self.workflow = workflow; self.status = status; self.trigger = trigger; self.after = after; self.limit = limit
     }
 }
 

@@ -110,7 +110,8 @@ public protocol KeyStore: Sendable {
 }
 
 /// All stores, bound to one transaction.
-public protocol StoreTransaction: UserStore, WorkspaceStore, TokenStore, AuditStore, KeyStore, ConnectionStore, WorkflowStore, RunStore, OAuthStore {}
+public protocol StoreTransaction: UserStore, WorkspaceStore, TokenStore, AuditStore, KeyStore, ConnectionStore, WorkflowStore, RunStore, OAuthStore,
+    OverviewStore {}
 
 /// The database: runs units of work atomically.
 public protocol Store: Sendable {

@@ -96,10 +96,7 @@ extension RunEngine: Service {
         guard run.status == .waiting, var step = steps.first(where: { $0.nodeID == node && $0.status == .waiting }) else {
             throw SpojkaError(.runNotActive, "Run \(id) is not waiting for an approval at \(node)")
         }
-        let users = Set((step.input?["approvers"]?["users"]?.arrayValue ?? []).compactMap(\.stringValue))
-        let roles = (step.input?["approvers"]?["roles"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(Role.init) }
-        let allowed = (users.isEmpty && roles.isEmpty) ? role >= .member : (users.contains(user.rawValue) || roles.contains { role >= $0 })
-        guard allowed else { throw SpojkaError(.forbidden, "You are not an approver of \(node)") }
+        guard Self.mayDecide(step, user: user, role: role) else { throw SpojkaError(.forbidden, "You are not an approver of \(node)") }
         let now = clock.now()
         step.finishedAt = now
         if approve {

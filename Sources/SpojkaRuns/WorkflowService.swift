@@ -76,12 +76,7 @@ public struct WorkflowService: Sendable {
         try await store.read { tx in
             guard let workflow = try await tx.workflow(id, in: workspace),
                   let version = try await tx.workflowVersion(of: id, workflow.currentVersion) else { throw SpojkaError.notFound("Workflow") }
-            var broken: [(node: String, connection: String)] = []
-            for node in version.definition["nodes"]?.arrayValue ?? [] {
-                guard let connection = node["config"]?["connection"]?.stringValue ?? node["config"]?["signing"]?.stringValue else { continue }
-                let found = try await tx.connection(ID(rawValue: connection), in: workspace)
-                if found == nil || found?.deletedAt != nil { broken.append((node["id"]?.stringValue ?? "", connection)) }
-            }
+            let broken = try await Self.broken(version.definition, in: workspace, tx)
             let hook = Self.triggerConfig(version.definition)?["kind"]?.stringValue == "webhook" ? try await tx.webhookID(of: id) : nil
             return WorkflowState(workflow: workflow, definition: version.definition, broken: broken, hookID: hook)
         }

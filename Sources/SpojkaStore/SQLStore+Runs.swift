@@ -26,6 +26,7 @@ extension SQLStoreTransaction {
         var binds: [SQLValue] = [.text(workspace.rawValue)]
         if let workflow = q.workflow { sql += " AND workflow_id = ?"; binds.append(.text(workflow.rawValue)) }
         if let status = q.status { sql += " AND status = ?"; binds.append(.text(status.rawValue)) }
+        if let trigger = q.trigger { sql += " AND trigger_kind = ?"; binds.append(.text(trigger)) }
         if let (at, id) = q.after {
             sql += " AND (created_at < ? OR (created_at = ? AND id < ?))"
             binds += [.date(at), .date(at), .text(id)]

@@ -121,6 +121,7 @@ struct CanaryTests {
                 }
                 _ = try await send(.get, "\(root)/audit", token: token)
                 _ = try await send(.get, "\(root)/workflows", token: token)
+                _ = try await send(.get, "\(root)/approvals", token: token)
                 _ = try await send(.get, "/metrics", token: token)
                 #expect(runs.json["items"]?.arrayValue?.count == 6, "\(runs.text)")
                 return api.transcript.all

@@ -26,9 +26,10 @@ route('/settings/tokens', page('tokens', 'sp-tokens-page'));
 route('/settings/oauth-apps', page('oauth-apps', 'sp-oauth-apps-page'));
 route('/settings/audit', page('audit', 'sp-audit-page'));
 route('/settings/account', page('account', 'sp-account-page'));
-route('/workflows', page('placeholder', 'sp-placeholder-page'));
-route('/executions', page('placeholder', 'sp-placeholder-page'));
-route('/approvals', page('placeholder', 'sp-placeholder-page'));
+route('/workflows', page('workflows', 'sp-workflows-page'));
+route('/executions', page('executions', 'sp-executions-page'));
+route('/executions/:id', page('run', 'sp-run-page'));
+route('/approvals', page('approvals', 'sp-approvals-page'));
 
 const PUBLIC = new Set(['/setup', '/sign-in', '/invitations/accept']);
 const root = document.getElementById('app');
