@@ -104,6 +104,7 @@ extension ConnectionService {
             try await tx.replaceCredentials(of: id, with: sealed)
             grant.tokenVersion += 1
             grant.expiresAt = expires
+            grant.issuedAt = now
             grant.refreshFailures = 0
             if let authorizer { grant.authorizerID = authorizer }
             try await tx.upsertOAuthGrant(grant)
