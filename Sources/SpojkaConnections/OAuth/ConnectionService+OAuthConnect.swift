@@ -104,7 +104,7 @@ extension ConnectionService {
 
     /// Records a single-use state (PKCE verifier sealed) and builds the provider's authorization URL.
     func beginAuthorization(_ connection: Connection, app: OAuthApp, manifest: ConnectorManifest, user: ID<User>, allowAccountChange: Bool) async throws -> String {
-        let endpoints = try endpoints(app, manifest)
+        let endpoints = try endpoints(app, manifest, for: connection)
         guard let authorize = endpoints.authorization else {
             throw SpojkaError(.oauthAppInvalid, "OAuth app \(app.id) has no authorization URL (set authorizationUrl)")
         }
@@ -115,6 +115,11 @@ extension ConnectionService {
         let record = OAuthState(hash: hash, workspaceID: connection.workspaceID, connectionID: connection.id, userID: user, appID: app.id,
                                 sealedVerifier: sealed, allowAccountChange: allowAccountChange, expiresAt: clock.now().addingTimeInterval(600))
         try await store.transaction { try await $0.insertOAuthState(record) }
+        if manifest.auth.oauth2?.dialect == ShopifyOAuth.dialect {
+            // Shopify knows no PKCE: the signed callback and the single-use state protect the code.
+            let query = ShopifyOAuth.authorizeQuery(clientID: app.clientID, scopes: app.scopes, redirectURI: oauth.redirectURI, state: state)
+            return OAuthClient.url(authorize, query + app.extraAuthorizeParams.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        }
         var query = [("response_type", "code"), ("client_id", app.clientID), ("redirect_uri", oauth.redirectURI), ("state", state),
                      ("code_challenge", Self.challenge(verifier)), ("code_challenge_method", "S256")]
         if !app.scopes.isEmpty { query.append(("scope", app.scopes.joined(separator: " "))) }

@@ -78,8 +78,9 @@ extension ConnectionService {
         guard let app = try await store.read({ try await $0.oauthApp(grant.appID, in: workspace) }) else {
             throw SpojkaError(.oauthAppInvalid, "The OAuth app of connection \(connection.id) was deleted")
         }
-        let endpoints = try endpoints(app, manifest)
+        let endpoints = try endpoints(app, manifest, for: connection)
         let secret = try await clientSecret(app)
+        let clientInForm = manifest.auth.oauth2?.dialect == ShopifyOAuth.dialect
         var form: [(String, String)]
         if grant.grantType == "client_credentials" {
             form = [("grant_type", "client_credentials")]
@@ -95,7 +96,9 @@ extension ConnectionService {
         var attempt = 1
         while true {
             let outcome: Result<TokenSet, TokenFailure>
-            do { outcome = .success(try await oauth.client.token(endpoints.token, clientID: app.clientID, clientSecret: secret, form: form)) } catch {
+            do { outcome = .success(try await oauth.client.token(endpoints.token, clientID: app.clientID, clientSecret: secret, form: form,
+                                                                       clientInForm: clientInForm))
+            } catch {
                 outcome = .failure(error)
             }
             switch outcome {
