@@ -62,7 +62,7 @@ enum ShopifyOAuth {
     static func problem(_ query: [(String, String)], secret: Secret, settings: JSONValue) -> String? {
         let names = query.map(\.0)
         guard Set(names).count == names.count else { return "The callback repeats a parameter, so its signature cannot be checked. Nothing was stored." }
-        guard let hmac = query.first(where: { $0.0 == "hmac" })?.1, let given = hexBytes(hmac),
+        guard let hmac = query.first(where: { $0.0 == "hmac" })?.1, hmac.count == 64, let given = WebhookSignature.hexBytes(hmac),
               HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: Data(signedMessage(query).utf8),
                                                      using: SymmetricKey(data: Data(secret.reveal().utf8))) else {
             return "The callback's signature (hmac) does not match this app's client secret, so it did not come from Shopify. Nothing was stored."
@@ -87,20 +87,6 @@ enum ShopifyOAuth {
         return query.filter { $0.0 != "hmac" && $0.0 != "signature" }
             .map { (escape($0.0, name: true), escape($0.1, name: false)) }
             .sorted { $0.0 < $1.0 }.map { $0.0 + "=" + $0.1 }.joined(separator: "&")
-    }
-
-    /// The bytes of a hex string (`nil` unless it is 64 hex digits).
-    static func hexBytes(_ hex: String) -> [UInt8]? {
-        guard hex.count == 64 else { return nil }
-        var bytes: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            guard let byte = UInt8(hex[index..<next], radix: 16) else { return nil }
-            bytes.append(byte)
-            index = next
-        }
-        return bytes
     }
 
     /// The authorization URL's query: client, comma-separated scopes, redirect and state (offline access: no
