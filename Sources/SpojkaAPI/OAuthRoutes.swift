@@ -41,7 +41,7 @@ struct OAuthRoutes {
         r.add(.get, Self.base + "/{id}", "Read an OAuth app", handler: read)
         r.add(.patch, Self.base + "/{id}", "Change an OAuth app; a new clientSecret rotates it in place", body: OAuthAppInputDTO.self, handler: patch)
         r.add(.delete, Self.base + "/{id}", "Delete an OAuth app (409 while connections use it)", success: 204, handler: delete)
-        r.add(.get, "/oauth/callback", "Where the provider sends the browser after sign-in (an HTML page)", query: ["code", "state", "error"],
+        r.add(.get, "/oauth/callback", "Where the provider sends the browser after sign-in (an HTML page)", query: ["code", "state", "error", "shop", "hmac"],
               authenticated: false, handler: callback)
     }
 
@@ -90,8 +90,10 @@ struct OAuthRoutes {
     }
 
     @Sendable func callback(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
         let result = await services.connections.completeAuthorization(state: request.query("state"), code: request.query("code"),
-                                                                       error: request.query("error"), errorDescription: request.query("error_description"))
+                                                                       error: request.query("error"), errorDescription: request.query("error_description"),
+                                                                       query: query)
         services.logger.info("oauth callback", metadata: ["status": .stringConvertible(result.status), "connection": .string(result.connection?.rawValue ?? "")])
         return Self.page(result)
     }

@@ -32,7 +32,7 @@ extension ConnectionService {
         guard manifest.tool(tool) != nil else { throw SpojkaError.validation([("tool", "connector \(manifest.key) has no tool \(tool)")]) }
         try ensureAllowed(tool, of: connection)
         var used = grant?.tokenVersion
-        if let grant, grant.tokenVersion > 0, needsRefresh(grant, stale: nil, margin: 30) {
+        if let grant, grant.tokenVersion > 0, needsRefresh(grant, stale: nil, cap: oauth.options.callRefreshMargin) {
             // Expired or about to: refresh first (single-flight); a failure shows up as the call's own 401.
             try? await refresh(id, in: workspace, stale: grant.tokenVersion, actor: actor)
             used = try await store.read { try await $0.oauthGrant(of: id) }?.tokenVersion

@@ -78,6 +78,9 @@ public struct OAuthGrant: Sendable, Hashable {
     public var grantType: String
     /// When the access token expires (`nil`: no expiry given).
     public var expiresAt: Date?
+    /// When the current access token was issued (`nil`: stored before issue times were kept); with `expiresAt` it
+    /// gives the token's lifetime, which sets how early it is refreshed.
+    public var issuedAt: Date?
     /// Increases with every new access token (detects a refresh done elsewhere).
     public var tokenVersion: Int
     /// The member who authorised it.
@@ -87,9 +90,10 @@ public struct OAuthGrant: Sendable, Hashable {
 
     /// Creates a grant value.
     public init(connectionID: ID<Connection>, workspaceID: ID<Workspace>, appID: ID<OAuthApp>, grantType: String, expiresAt: Date?,
-                tokenVersion: Int, authorizerID: ID<User>?, refreshFailures: Int = 0) {
+                tokenVersion: Int, authorizerID: ID<User>?, refreshFailures: Int = 0, issuedAt: Date? = nil) {
         self.connectionID = connectionID; self.workspaceID = workspaceID; self.appID = appID; self.grantType = grantType
         self.expiresAt = expiresAt; self.tokenVersion = tokenVersion; self.authorizerID = authorizerID; self.refreshFailures = refreshFailures
+        self.issuedAt = issuedAt
     }
 }
 

@@ -18,9 +18,15 @@ public final class PolicyHTTPTransport: HTTPTransport {
 
     /// Creates a transport with its own clients; call `shutdown()` when done. `localAddress` binds
     /// outgoing sockets to that address (tests bind to 127.0.0.1 so that nothing can leave the machine).
-    public init(policy: NetworkPolicy, maxBodyBytes: Int = 16 << 20, localAddress: String? = nil) {
+    ///
+    /// A refused connection fails at once (the client does not keep re-dialling until its connect timeout: the
+    /// caller's retry policy decides about another attempt); a connect that gets no answer fails after `connectTimeout`.
+    public init(policy: NetworkPolicy, maxBodyBytes: Int = 16 << 20, localAddress: String? = nil, connectTimeout: Duration = .seconds(5)) {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        let millis = connectTimeout.components.seconds * 1000 + connectTimeout.components.attoseconds / 1_000_000_000_000_000
+        configuration.timeout.connect = .milliseconds(max(1, millis))
         configuration.localAddress = localAddress
         self.clients = PinnedClients(configuration: configuration)
         self.policy = policy

@@ -49,7 +49,7 @@ public func buildApplication(config: ServerConfig, logger: Logger, dependencies:
     let keyRing = KeyRing(master: prepared.masterKey, store: store, ids: dependencies.ids, clock: dependencies.clock)
     let catalog = try loadCatalog()
     let policy = NetworkPolicy(allowPrivateNetwork: config.allowPrivateNetwork)
-    let transport = PolicyHTTPTransport(policy: policy)
+    let transport = PolicyHTTPTransport(policy: policy, connectTimeout: .milliseconds(Int64(config.httpConnectTimeout * 1000)))
     let runtime = ToolRuntime(transport: transport, implementations: BuiltinConnectors.implementations(destinations: policy),
                               retry: RetryPolicy(attempts: config.httpAttempts))
     var engineOptions = RunEngine.Options()

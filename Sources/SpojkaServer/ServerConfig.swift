@@ -31,6 +31,9 @@ public struct ServerConfig: Sendable {
     public var allowPrivateNetwork = false
     /// Attempts per outgoing tool request (`SPOJKA_HTTP_ATTEMPTS`, default 3).
     public var httpAttempts = 3
+    /// Seconds an outgoing connection may take to be established (`SPOJKA_HTTP_CONNECT_TIMEOUT`, default 5); a refused
+    /// connection fails at once whatever this is.
+    public var httpConnectTimeout = 5.0
     /// Log level (`SPOJKA_LOG_LEVEL`, default `info`).
     public var logLevel = Logger.Level.info
     /// How long a server's claim on a running run lasts without renewal (`SPOJKA_RUN_LEASE_SECONDS`, default 30);
@@ -68,6 +71,7 @@ public struct ServerConfig: Sendable {
         if let cost = env["SPOJKA_PASSWORD_COST"] { config.passwordCost = try int(cost, "SPOJKA_PASSWORD_COST", 10...20) }
         if let allow = env["SPOJKA_ALLOW_PRIVATE_NETWORK"] { config.allowPrivateNetwork = ["1", "true", "yes"].contains(allow.lowercased()) }
         if let attempts = env["SPOJKA_HTTP_ATTEMPTS"] { config.httpAttempts = try int(attempts, "SPOJKA_HTTP_ATTEMPTS", 1...10) }
+        if let connect = env["SPOJKA_HTTP_CONNECT_TIMEOUT"] { config.httpConnectTimeout = try seconds(connect, "SPOJKA_HTTP_CONNECT_TIMEOUT") }
         if let lease = env["SPOJKA_RUN_LEASE_SECONDS"] { config.runLeaseSeconds = Double(try int(lease, "SPOJKA_RUN_LEASE_SECONDS", 1...3600)) }
         if let tick = env["SPOJKA_ENGINE_TICK_SECONDS"] {
             guard let value = Double(tick), value >= 0.05, value <= 60 else { throw ConfigError("SPOJKA_ENGINE_TICK_SECONDS must be a number from 0.05 to 60") }

@@ -198,6 +198,10 @@ public enum Migrations {
             "CREATE UNIQUE INDEX connections_ws_handle ON connections(workspace_id, handle) WHERE deleted_at IS NULL",
             "ALTER TABLE api_tokens ADD COLUMN scope TEXT",
         ]),
+        // An OAuth token's issue time, so that the refresh margin can be a fraction of its lifetime.
+        Migration(name: "0011_oauth_grant_issued_at", statements: [
+            "ALTER TABLE oauth_grants ADD COLUMN issued_at BIGINT",
+        ]),
         // The console's lists: a workflow's newest run, and runs filtered by trigger.
         Migration(name: "0013_run_overview_indexes", statements: [
             "CREATE INDEX runs_workflow_created ON runs(workflow_id, created_at, id)",

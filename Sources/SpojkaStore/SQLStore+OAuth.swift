@@ -65,12 +65,14 @@ extension SQLStoreTransaction {
 
     func upsertOAuthGrant(_ g: OAuthGrant) async throws {
         try await db.execute("""
-            INSERT INTO oauth_grants (connection_id, workspace_id, app_id, grant_type, expires_at, token_version, authorizer_id, refresh_failures)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO oauth_grants (connection_id, workspace_id, app_id, grant_type, expires_at, token_version, authorizer_id, refresh_failures,
+              issued_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (connection_id) DO UPDATE SET app_id = excluded.app_id, grant_type = excluded.grant_type, expires_at = excluded.expires_at,
-              token_version = excluded.token_version, authorizer_id = excluded.authorizer_id, refresh_failures = excluded.refresh_failures
+              token_version = excluded.token_version, authorizer_id = excluded.authorizer_id, refresh_failures = excluded.refresh_failures,
+              issued_at = excluded.issued_at
             """, [.text(g.connectionID.rawValue), .text(g.workspaceID.rawValue), .text(g.appID.rawValue), .text(g.grantType), .date(g.expiresAt),
-                  .int(Int64(g.tokenVersion)), .text(g.authorizerID?.rawValue), .int(Int64(g.refreshFailures))])
+                  .int(Int64(g.tokenVersion)), .text(g.authorizerID?.rawValue), .int(Int64(g.refreshFailures)), .date(g.issuedAt)])
     }
 
     func oauthGrants(authorizedBy user: ID<User>, in workspace: ID<Workspace>) async throws -> [OAuthGrant] {
@@ -122,6 +124,6 @@ extension SQLStoreTransaction {
         OAuthGrant(connectionID: ID(rawValue: try row.string("connection_id")), workspaceID: ID(rawValue: try row.string("workspace_id")),
                    appID: ID(rawValue: try row.string("app_id")), grantType: try row.string("grant_type"), expiresAt: row.optionalDate("expires_at"),
                    tokenVersion: Int(try row.int("token_version")), authorizerID: row.optionalString("authorizer_id").map(ID.init),
-                   refreshFailures: Int(try row.int("refresh_failures")))
+                   refreshFailures: Int(try row.int("refresh_failures")), issuedAt: row.optionalDate("issued_at"))
     }
 }

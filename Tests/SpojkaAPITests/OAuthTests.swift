@@ -205,6 +205,27 @@ struct OAuthTests {
         }
     }
 
+    @Test func aTopLevelServiceURLIsStoredLikeEveryOtherCreate() async throws {
+        let app = try app()
+        try await app.run { api in
+            let owner = try await api.setUp()
+            let oauth = try await OAuthFixture.make(api, owner)
+            let bad = try await api.request(.post, oauth.connections, token: owner.token, body: [
+                "connector": "http", "name": "Bad", "oauthApp": .string(oauth.app), "serviceUrl": "ftp://example.test"])
+            #expect(bad.status == 422 && bad.text.contains("serviceUrl"), "\(bad.text)")
+            let started = try await api.request(.post, oauth.connections, token: owner.token, body: [
+                "connector": "http", "name": "Provider API", "oauthApp": .string(oauth.app), "serviceUrl": .string(oauth.provider.base)])
+            #expect(started.status == 201 && started.json["connection"]?["serviceUrl"] == .string(oauth.provider.base), "\(started.text)")
+            let id = try #require(started.json["connection"]?["id"]?.stringValue)
+            #expect(try await oauth.consent(try #require(started.json["authorizationUrl"]?.stringValue)).status == 200)
+            #expect(try await oauth.connection(id)["serviceUrl"] == .string(oauth.provider.base))
+            let me = try await oauth.callMe(id)
+            #expect(me.status == 200 && me.json["output"]?["body"]?["login"] == "alice", "calls go to the stored service URL: \(me.text)")
+            let list = try await api.request(.get, oauth.connections, token: owner.token)
+            #expect(list.json["items"]?.arrayValue?.count == 1, "the refused create stored nothing")
+        }
+    }
+
     @Test(.enabled(if: TestDatabase.isAvailable(.postgres)))
     func twoServersOnOnePostgresRefreshOnce() async throws {
         let url = try await TestDatabase.createPostgresDatabase()

@@ -89,6 +89,28 @@ struct ShopifyConnectorTests {
         }
     }
 
+    @Test func ordersAreCreatedFromVariantsAndCustomItems() async throws {
+        let log = RequestLog()
+        try await ReplicaServer.run(ShopifyReplica.router(log: log)) { base in
+            let shopify = try Harness.connector("shopify")
+            let created = try await Harness.call(shopify, "create_order", [
+                "lineItems": [["variantId": "gid://shopify/ProductVariant/43729077", "quantity": 3]], "currency": "USD", "sendReceipt": true],
+                credentials: token, settings: settings, serviceURL: base)
+            #expect(created["order"]?["name"] == "#1004" && created["order"]?["totalPriceSet"]?["shopMoney"]?["amount"] == "37.50", "\(created)")
+            #expect(created["order"]?["lineItems"]?["nodes"]?[0]?["title"] == "Wool socks" && created["userErrors"] == [])
+            let sent = try body(log.all.last)
+            #expect(sent["query"]?.stringValue?.hasPrefix("mutation CreateOrder($order: OrderCreateOrderInput!, $options: OrderCreateOptionsInput)") == true)
+            #expect(sent["variables"] == ["order": ["lineItems": [["variantId": "gid://shopify/ProductVariant/43729077", "quantity": 3]], "currency": "USD"],
+                                          "options": ["sendReceipt": true]], "\(sent)")
+            let unknown = await Harness.failure(shopify, "create_order", ["lineItems": [["variantId": "gid://shopify/ProductVariant/1", "quantity": 1]]],
+                                                credentials: token, settings: settings, serviceURL: base)
+            #expect(unknown?.code == .toolError && unknown?.message == "Variant does not exist", "\(String(describing: unknown))")
+            let invalid = await Harness.failure(shopify, "create_order", ["lineItems": [["title": "No price", "quantity": 1]]],
+                                                credentials: token, settings: settings, serviceURL: base)
+            #expect(invalid?.code == .invalidArguments, "a custom item needs a price: \(String(describing: invalid))")
+        }
+    }
+
     @Test func graphQLErrorsUserErrorsAndRejectedTokensAreClassified() async throws {
         let log = RequestLog()
         try await ReplicaServer.run(ShopifyReplica.router(log: log)) { base in

@@ -131,6 +131,9 @@ struct BootstrapTests {
         #expect(config.sqlitePath == "/tmp/x/spojka.sqlite")
         #expect(throws: ConfigError.self) { try ServerConfig.fromEnvironment(["SPOJKA_PORT": "eighty"]) }
         #expect(throws: ConfigError.self) { try ServerConfig.fromEnvironment(["SPOJKA_LOG_LEVEL": "loud"]) }
+        let connect = try ServerConfig.fromEnvironment(["SPOJKA_HTTP_CONNECT_TIMEOUT": "1.5"])
+        #expect(ServerConfig().httpConnectTimeout == 5 && connect.httpConnectTimeout == 1.5)
+        #expect(throws: ConfigError.self) { try ServerConfig.fromEnvironment(["SPOJKA_HTTP_CONNECT_TIMEOUT": "never"]) }
     }
 }
 

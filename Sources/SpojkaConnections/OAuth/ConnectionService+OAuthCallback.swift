@@ -20,8 +20,10 @@ public struct OAuthCallbackResult: Sendable {
 extension ConnectionService {
     /// Completes an authorization from the provider's redirect: checks the state, exchanges the code, reads the
     /// upstream identity, refuses an account change unless allowed, then stores the tokens and activates the connection.
-    /// Nothing is written to the connection's credentials unless every check passed.
-    public func completeAuthorization(state: String?, code: String?, error: String?, errorDescription: String?) async -> OAuthCallbackResult {
+    /// Nothing is written to the connection's credentials unless every check passed. `query` is the whole callback
+    /// query (decoded pairs): Shopify signs it, and the signature and its `shop` are checked before the code is used.
+    public func completeAuthorization(state: String?, code: String?, error: String?, errorDescription: String?,
+                                      query: [(String, String)] = []) async -> OAuthCallbackResult {
         guard let state, !state.isEmpty, state.count < 200 else { return page(400, "Authorization failed", "The request has no state parameter.") }
         let record: OAuthState
         do {
@@ -45,15 +47,21 @@ extension ConnectionService {
             guard let app = try await store.read({ try await $0.oauthApp(record.appID, in: record.workspaceID) }) else {
                 return await fail(record, 400, "Authorization failed", "The OAuth app was deleted meanwhile.")
             }
-            let endpoints = try endpoints(app, manifest)
+            let endpoints = try endpoints(app, manifest, for: connection)
             let verifier = try await keyRing.open(record.sealedVerifier, context: SealContext(workspace: record.workspaceID,
                                                                                                   record: "oauth_state:" + record.hash, field: "verifier"))
             let secret = try await clientSecret(app)
+            let shopify = manifest.auth.oauth2?.dialect == ShopifyOAuth.dialect
+            if shopify, let problem = ShopifyOAuth.problem(query, secret: secret, settings: connection.settings) {
+                return await fail(record, 400, "Authorization not verified", problem)
+            }
             let tokens: TokenSet
             do throws(TokenFailure) {
-                tokens = try await oauth.client.token(endpoints.token, clientID: app.clientID, clientSecret: secret, form: [
-                    ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", oauth.redirectURI),
-                    ("code_verifier", verifier.reveal()), ("client_id", app.clientID)])
+                // Shopify: the client in the form, and an expiring offline token with a refresh token if the store issues them.
+                let form = shopify ? [("code", code), ("expiring", "1")]
+                    : [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", oauth.redirectURI),
+                       ("code_verifier", verifier.reveal()), ("client_id", app.clientID)]
+                tokens = try await oauth.client.token(endpoints.token, clientID: app.clientID, clientSecret: secret, form: form, clientInForm: shopify)
             } catch {
                 return await fail(record, 502, "The provider refused the code", "The token endpoint answered: \(error.reason). Nothing was stored.")
             }
@@ -104,6 +112,7 @@ extension ConnectionService {
             try await tx.replaceCredentials(of: id, with: sealed)
             grant.tokenVersion += 1
             grant.expiresAt = expires
+            grant.issuedAt = now
             grant.refreshFailures = 0
             if let authorizer { grant.authorizerID = authorizer }
             try await tx.upsertOAuthGrant(grant)

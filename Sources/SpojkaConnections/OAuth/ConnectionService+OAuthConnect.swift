@@ -26,11 +26,14 @@ public struct NewOAuthConnection: Sendable {
     public var environment: Connection.Environment
     /// `authorization_code` (default) or `client_credentials`.
     public var grantType: String
+    /// Service URL override (as for every other connection).
+    public var serviceURL: String?
 
     /// Creates the description.
     public init(connector: String, name: String, app: ID<OAuthApp>, settings: JSONValue = .object([:]),
-                environment: Connection.Environment = .production, grantType: String = "authorization_code") {
+                environment: Connection.Environment = .production, grantType: String = "authorization_code", serviceURL: String? = nil) {
         self.connector = connector; self.name = name; self.app = app; self.settings = settings; self.environment = environment; self.grantType = grantType
+        self.serviceURL = serviceURL
     }
 }
 
@@ -54,9 +57,10 @@ extension ConnectionService {
             settings = .object(members)
         }
         try validate(manifest, credentials: nil, settings: settings)
+        _ = try resolvedURL(manifest, settings: settings, override: new.serviceURL)
         let now = clock.now()
         let draft = Connection(id: ids.make(), workspaceID: workspace, connector: manifest.key, connectorVersion: manifest.version, name: new.name,
-                                    serviceURL: nil, settings: settings, environment: new.environment, status: .reauthorize,
+                                    serviceURL: new.serviceURL, settings: settings, environment: new.environment, status: .reauthorize,
                                     statusReason: "waiting for authorization", checkedAt: nil, ownerID: user, account: nil, credentialFields: [],
                                     createdAt: now, updatedAt: now)
         let grant = OAuthGrant(connectionID: draft.id, workspaceID: workspace, appID: app.id, grantType: new.grantType, expiresAt: nil,
@@ -100,7 +104,7 @@ extension ConnectionService {
 
     /// Records a single-use state (PKCE verifier sealed) and builds the provider's authorization URL.
     func beginAuthorization(_ connection: Connection, app: OAuthApp, manifest: ConnectorManifest, user: ID<User>, allowAccountChange: Bool) async throws -> String {
-        let endpoints = try endpoints(app, manifest)
+        let endpoints = try endpoints(app, manifest, for: connection)
         guard let authorize = endpoints.authorization else {
             throw SpojkaError(.oauthAppInvalid, "OAuth app \(app.id) has no authorization URL (set authorizationUrl)")
         }
@@ -111,6 +115,11 @@ extension ConnectionService {
         let record = OAuthState(hash: hash, workspaceID: connection.workspaceID, connectionID: connection.id, userID: user, appID: app.id,
                                 sealedVerifier: sealed, allowAccountChange: allowAccountChange, expiresAt: clock.now().addingTimeInterval(600))
         try await store.transaction { try await $0.insertOAuthState(record) }
+        if manifest.auth.oauth2?.dialect == ShopifyOAuth.dialect {
+            // Shopify knows no PKCE: the signed callback and the single-use state protect the code.
+            let query = ShopifyOAuth.authorizeQuery(clientID: app.clientID, scopes: app.scopes, redirectURI: oauth.redirectURI, state: state)
+            return OAuthClient.url(authorize, query + app.extraAuthorizeParams.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        }
         var query = [("response_type", "code"), ("client_id", app.clientID), ("redirect_uri", oauth.redirectURI), ("state", state),
                      ("code_challenge", Self.challenge(verifier)), ("code_challenge_method", "S256")]
         if !app.scopes.isEmpty { query.append(("scope", app.scopes.joined(separator: " "))) }

@@ -26,11 +26,19 @@ extension ConnectionService {
         try result.get()
     }
 
-    /// Whether the grant still needs the refresh a caller asked for.
-    func needsRefresh(_ grant: OAuthGrant, stale: Int?, margin: TimeInterval) -> Bool {
+    /// Whether the grant still needs the refresh a caller asked for: a token version at most `stale`, or (without
+    /// `stale`) an access token expiring within the grant's margin under `cap`.
+    func needsRefresh(_ grant: OAuthGrant, stale: Int?, cap: TimeInterval) -> Bool {
         if let stale { return grant.tokenVersion <= stale }
         guard let expires = grant.expiresAt else { return false }
-        return expires <= clock.now().addingTimeInterval(margin)
+        return expires <= clock.now().addingTimeInterval(refreshMargin(grant, cap: cap))
+    }
+
+    /// How long before its expiry a grant's token is refreshed: `refreshFraction` of its lifetime, at most `cap`
+    /// (just `cap` when the lifetime is unknown).
+    func refreshMargin(_ grant: OAuthGrant, cap: TimeInterval) -> TimeInterval {
+        guard let issued = grant.issuedAt, let expires = grant.expiresAt, expires > issued else { return cap }
+        return min(cap, expires.timeIntervalSince(issued) * oauth.options.refreshFraction)
     }
 
     func refreshLeading(_ id: ID<Connection>, in workspace: ID<Workspace>, stale: Int?, actor: String) async throws {
@@ -40,12 +48,12 @@ extension ConnectionService {
             guard let grant = try await store.read({ try await $0.oauthGrant(of: id) }) else {
                 throw SpojkaError(.oauthNotSupported, "Connection \(id) is not an OAuth connection")
             }
-            guard needsRefresh(grant, stale: stale, margin: oauth.options.refreshMargin) else { return }
+            guard needsRefresh(grant, stale: stale, cap: oauth.options.refreshMargin) else { return }
             let now = clock.now()
             if try await store.transaction({ try await $0.acquireRefreshLease(id, owner: oauth.owner, now: now, until: now.addingTimeInterval(60)) }) {
                 do {
                     // Re-read under the lease: another server may have refreshed between our read and the lease.
-                    if let fresh = try await store.read({ try await $0.oauthGrant(of: id) }), needsRefresh(fresh, stale: stale, margin: oauth.options.refreshMargin) {
+                    if let fresh = try await store.read({ try await $0.oauthGrant(of: id) }), needsRefresh(fresh, stale: stale, cap: oauth.options.refreshMargin) {
                         try await performRefresh(fresh, in: workspace, actor: actor)
                     }
                     try await store.transaction { [oauth] in try await $0.releaseRefreshLease(id, owner: oauth.owner) }
@@ -70,8 +78,9 @@ extension ConnectionService {
         guard let app = try await store.read({ try await $0.oauthApp(grant.appID, in: workspace) }) else {
             throw SpojkaError(.oauthAppInvalid, "The OAuth app of connection \(connection.id) was deleted")
         }
-        let endpoints = try endpoints(app, manifest)
+        let endpoints = try endpoints(app, manifest, for: connection)
         let secret = try await clientSecret(app)
+        let clientInForm = manifest.auth.oauth2?.dialect == ShopifyOAuth.dialect
         var form: [(String, String)]
         if grant.grantType == "client_credentials" {
             form = [("grant_type", "client_credentials")]
@@ -87,7 +96,9 @@ extension ConnectionService {
         var attempt = 1
         while true {
             let outcome: Result<TokenSet, TokenFailure>
-            do { outcome = .success(try await oauth.client.token(endpoints.token, clientID: app.clientID, clientSecret: secret, form: form)) } catch {
+            do { outcome = .success(try await oauth.client.token(endpoints.token, clientID: app.clientID, clientSecret: secret, form: form,
+                                                                       clientInForm: clientInForm))
+            } catch {
                 outcome = .failure(error)
             }
             switch outcome {
@@ -129,7 +140,7 @@ extension ConnectionService {
     public func refreshExpiringTokens() async {
         let before = clock.now().addingTimeInterval(oauth.options.refreshMargin)
         guard let due = try? await store.read({ try await $0.oauthGrantsExpiring(before: before, limit: 100) }) else { return }
-        for grant in due {
+        for grant in due where needsRefresh(grant, stale: nil, cap: oauth.options.refreshMargin) {
             try? await refresh(grant.connectionID, in: grant.workspaceID, stale: nil, actor: "system")
         }
     }

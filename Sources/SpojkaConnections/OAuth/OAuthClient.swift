@@ -29,13 +29,15 @@ enum TokenFailure: Error, Sendable {
 struct OAuthClient: Sendable {
     let transport: any HTTPTransport
 
-    /// POSTs a form to the token endpoint with client_secret_basic authentication.
-    func token(_ url: String, clientID: String, clientSecret: Secret, form: [(String, String)]) async throws(TokenFailure) -> TokenSet {
-        let body = FormEncoding.query(form)
+    /// POSTs a form to the token endpoint with client_secret_basic authentication, or (`clientInForm`, Shopify's way)
+    /// with `client_id` and `client_secret` in the form.
+    func token(_ url: String, clientID: String, clientSecret: Secret, form: [(String, String)],
+               clientInForm: Bool = false) async throws(TokenFailure) -> TokenSet {
+        let body = FormEncoding.query(clientInForm ? [("client_id", clientID), ("client_secret", clientSecret.reveal())] + form : form)
         let basic = Data("\(FormEncoding.escape(clientID)):\(FormEncoding.escape(clientSecret.reveal()))".utf8).base64EncodedString()
-        let request = OutboundRequest(method: "POST", url: url, headers: [("Content-Type", "application/x-www-form-urlencoded"),
-                                                                        ("Accept", "application/json"), ("Authorization", "Basic \(basic)")],
-                                      body: Array(body.utf8))
+        var headers = [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")]
+        if !clientInForm { headers.append(("Authorization", "Basic \(basic)")) }
+        let request = OutboundRequest(method: "POST", url: url, headers: headers, body: Array(body.utf8))
         // A provider's error may repeat what it was sent: the client credentials (also as their Basic value) and grant secrets.
         let scrub = Scrubber([clientSecret] + form.filter { Self.secretFields.contains($0.0) }.map { Secret($0.1) }, injected: ["Basic \(basic)"])
         let response: OutboundResponse

@@ -5,8 +5,14 @@ import SpojkaCore
 public struct OAuthOptions: Sendable {
     /// The externally visible base URL; the redirect URI is `<publicURL>/oauth/callback`.
     public var publicURL = "http://127.0.0.1:8080"
-    /// Access tokens expiring within this margin are refreshed ahead of time (default 5 minutes).
+    /// The refresher renews access tokens expiring within this margin (default 5 minutes), or within `refreshFraction`
+    /// of their lifetime when that is shorter.
     public var refreshMargin: TimeInterval = 300
+    /// A call refreshes first a token expiring within this margin (default 30 s), or within `refreshFraction` of its
+    /// lifetime when that is shorter, so that a short-lived token is still used for most of its life.
+    public var callRefreshMargin: TimeInterval = 30
+    /// The share of a token's lifetime kept as refresh margin when the capped margin would be longer (default 0.1).
+    public var refreshFraction = 0.1
     /// How often the refresher looks for tokens to refresh.
     public var refreshTick: Duration = .seconds(30)
     /// Token-endpoint attempts before a transient failure marks the connection `error`.

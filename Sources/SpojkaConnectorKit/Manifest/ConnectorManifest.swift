@@ -103,6 +103,11 @@ public struct OAuth2Spec: Codable, Sendable, Hashable {
     public var grants: [String]?
     /// The credential field the access token is stored in (default `accessToken`), so `apply` can place it.
     public var accessTokenField: String?
+    /// A provider's own variant of the protocol. `shopify`: every store is its own authorization server (the
+    /// endpoints are paths on `https://{settings.store}.myshopify.com`), scopes are comma-separated, the client
+    /// authenticates in the form, the callback is HMAC-signed and names the `shop`, and tokens are offline ones
+    /// (expiring with a refresh token when the store issues them).
+    public var dialect: String?
 }
 
 /// How a connector proves a credential works and where the upstream account identity is.

@@ -57,7 +57,7 @@ public enum ManifestSchema {
               "authorizationUrl": {"type": "string"}, "tokenUrl": {"type": "string"}, "userinfoUrl": {"type": "string"},
               "scopes": {"type": "array", "items": {"type": "string"}}, "pkce": {"type": "boolean"},
               "grants": {"type": "array", "items": {"enum": ["authorization_code", "client_credentials"]}},
-              "accessTokenField": {"type": "string", "pattern": "^[a-zA-Z][a-zA-Z0-9]*$"}
+              "accessTokenField": {"type": "string", "pattern": "^[a-zA-Z][a-zA-Z0-9]*$"}, "dialect": {"enum": ["shopify"]}
             }}
           },
           "if": {"properties": {"type": {"enum": ["api_key", "basic", "webhook"]}}},

@@ -79,7 +79,11 @@ public struct WebhookSignature: Sendable {
     }
 
     func decode(_ text: String) -> [UInt8]? {
-        if encoding == "base64" { return Data(base64Encoded: text).map(Array.init) }
+        encoding == "base64" ? Data(base64Encoded: text).map(Array.init) : Self.hexBytes(text)
+    }
+
+    /// The bytes of a hex string (`nil` when it is not one).
+    public static func hexBytes(_ text: String) -> [UInt8]? {
         guard text.count % 2 == 0 else { return nil }
         var out: [UInt8] = []
         var index = text.startIndex

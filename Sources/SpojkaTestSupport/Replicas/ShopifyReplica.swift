@@ -12,14 +12,17 @@ import Synchronization
 /// `customerCreate`) and answers with the documented shapes, connection paging (`first`, `after`,
 /// `pageInfo { hasNextPage endCursor }`), `userErrors` for invalid input, and `errors` for unknown fields.
 public enum ShopifyReplica {
-    /// The replica's routes; `token` is the one access token it accepts; `store` and `name` identify the shop.
+    /// The replica's routes; `token` is the custom-app access token it accepts; `store` and `name` identify the shop;
+    /// with `oauth`, the store's OAuth endpoints too, and the access tokens they issued are accepted.
     public static func router(log: RequestLog, token: String = "shpat_0123456789abcdef0123456789abcdef",
-                              store: String = "acme-store", name: String = "Acme Store") -> Router<BasicRequestContext> {
+                              store: String = "acme-store", name: String = "Acme Store", oauth: ShopifyOAuthStore? = nil) -> Router<BasicRequestContext> {
         let state = ShopifyState()
         let router = Router()
         router.add(middleware: RecordingMiddleware(log: log))
+        oauth?.register(on: router)  // before the token gate: these routes take the client's credentials instead
         router.add(middleware: GateMiddleware { request in
-            guard ReplicaKit.header(request, "x-shopify-access-token") == token else {
+            let presented = ReplicaKit.header(request, "x-shopify-access-token") ?? ""
+            guard presented == token || oauth?.accepts(presented) == true else {
                 return ReplicaKit.json(["errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"], status: 401)
             }
             return nil
@@ -62,6 +65,7 @@ public enum ShopifyReplica {
             data = [root: state.withLock { ($0.products + $0.orders).first { $0["id"]?.stringValue == id } } ?? .null]
         case (true, "productCreate"), (true, "productUpdate"): data = [root: saveProduct(variables["product"]?.objectValue ?? [:], state: state)]
         case (true, "customerCreate"): data = [root: createCustomer(variables["input"]?.objectValue ?? [:], state: state)]
+        case (true, "orderCreate"): data = [root: createOrder(variables["order"]?.objectValue ?? [:], state: state)]
         default:
             return failure("Field '\(root)' doesn't exist on type '\(isMutation ? "Mutation" : "QueryRoot")'", code: "undefinedField")
         }
@@ -162,6 +166,11 @@ struct ShopifyData {
         ["id": .string("gid://shopify/Customer/\(544_365_967 + index)"), "email": .string(item.2), "firstName": .string(item.0),
          "lastName": .string(item.1), "phone": .null, "createdAt": "2024-02-01T10:00:00Z"]
     }
+    /// Product variants orders can name: `gid://shopify/ProductVariant/43729076…` (title, unit price in USD).
+    var variants: [String: (title: String, price: Decimal)] = Dictionary(uniqueKeysWithValues: [
+        ("Sample product", Decimal(25)), ("Wool socks", Decimal(string: "12.50")!), ("Rain jacket", Decimal(89))].enumerated().map { index, item in
+        ("gid://shopify/ProductVariant/\(43_729_076 + index)", item)
+    })
     var counter = 0
 }
 
