@@ -27,6 +27,7 @@ route('/settings/oauth-apps', page('oauth-apps', 'sp-oauth-apps-page'));
 route('/settings/audit', page('audit', 'sp-audit-page'));
 route('/settings/account', page('account', 'sp-account-page'));
 route('/workflows', page('placeholder', 'sp-placeholder-page'));
+route('/workflows/:id', page('designer', 'sp-designer-page'));
 route('/executions', page('placeholder', 'sp-placeholder-page'));
 route('/approvals', page('placeholder', 'sp-placeholder-page'));
 
