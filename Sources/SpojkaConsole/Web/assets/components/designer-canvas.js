@@ -113,7 +113,7 @@ class DesignerCanvas extends HTMLElement {
   }
 
   zoomAt(factor, sx, sy) {
-    const z = Math.min(2.5, Math.max(0.15, this.view.z * factor));
+    const z = Math.min(2.5, Math.max(0.05, this.view.z * factor));
     this.view.x = sx - ((sx - this.view.x) * z) / this.view.z;
     this.view.y = sy - ((sy - this.view.y) * z) / this.view.z;
     this.view.z = z;
@@ -129,7 +129,7 @@ class DesignerCanvas extends HTMLElement {
     const xs = nodes.flatMap((n) => [n.position.x, n.position.x + NODE_WIDTH]);
     const ys = nodes.flatMap((n) => [n.position.y, n.position.y + nodeHeight(n)]);
     const [minX, maxX, minY, maxY] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-    const z = Math.min(1.2, Math.max(0.15, Math.min((width - 60) / (maxX - minX), (height - 60) / (maxY - minY))));
+    const z = Math.min(1.2, Math.max(0.05, Math.min((width - 60) / (maxX - minX), (height - 60) / (maxY - minY))));
     this.view = { z, x: (width - (maxX - minX) * z) / 2 - minX * z, y: (height - (maxY - minY) * z) / 2 - minY * z };
     this.applyView();
   }
@@ -155,8 +155,18 @@ class DesignerCanvas extends HTMLElement {
     if (!add) this.selected.clear();
     for (const id of ids) { if (add && this.selected.has(id)) this.selected.delete(id); else this.selected.add(id); }
     this.selectedEdge = null;
-    this.draw();
+    this.markSelection();
     this.hooks.onSelect();
+  }
+
+  /** Shows the selection on the drawn nodes and edges without rebuilding them. */
+  markSelection() {
+    for (const [id, el] of this.nodeEls) {
+      const on = this.selected.has(id);
+      el.classList.toggle('dz-selected', on);
+      el.querySelector('.dz-node-main').setAttribute('aria-pressed', String(on));
+    }
+    this.drawEdges();
   }
 
   focusNode(id) { this.world.querySelector(`.dz-node-main[data-id="${CSS.escape(id)}"]`)?.focus(); }
@@ -186,7 +196,7 @@ class DesignerCanvas extends HTMLElement {
     const edge = event.target.closest('.dz-edge-hit');
     if (out) return this.dragConnect(event, out.dataset.node, out.dataset.handle);
     if (main) return this.dragNodes(event, main.dataset.id);
-    if (edge) { this.selected.clear(); this.selectedEdge = Number(edge.dataset.edge); this.draw(); this.hooks.onSelect(); return; }
+    if (edge) { this.selected.clear(); this.selectedEdge = Number(edge.dataset.edge); this.markSelection(); this.hooks.onSelect(); return; }
     this.dragPan(event);
   }
 
