@@ -191,6 +191,12 @@ class DesignerJourneys:
         expect(page.get_by_role("radio", name=re.compile("Slack - Renamed"))).to_be_checked()
         self.start_run()
         expect(page.locator(".dz-runbar")).to_contain_text("Completed")
+        # Rotated in place (same ID): the workflow runs on with no edit.
+        status, _ = self.api_write("PUT", f"/workspaces/{self.ws}/connections/{self.connection}/credentials", {"credentials": {"token": CANARY_2}})
+        self.check(status == 200, f"rotation refused: {status}")
+        self.start_run()
+        expect(page.locator(".dz-runbar")).to_contain_text("Completed")
+        self.check(("/chat.postMessage", CANARY_2) in self.slack.seen, "the run did not use the rotated credential")
 
     def deleted_connection(self):
         page = self.page
@@ -221,3 +227,36 @@ class DesignerJourneys:
         self.start_run()
         expect(page.locator(".dz-runbar")).to_contain_text("Completed")
 
+
+    def auto_layout_and_triggers(self):
+        page = self.page
+        # A workflow saved through the API without positions is laid out: every node placed, none on another.
+        status, created = self.api_write("POST", f"/workspaces/{self.ws}/workflows", {
+            "name": "From the API", "nodes": [
+                {"id": "start", "type": "trigger", "config": {"kind": "manual"}},
+                {"id": "check", "type": "condition", "config": {"rules": [{"field": "{{ input.ok }}", "operator": "equals", "value": True}]}},
+                {"id": "yes", "type": "response", "config": {"status": 200, "body": "yes"}},
+                {"id": "no", "type": "response", "config": {"status": 409, "body": "no"}}],
+            "edges": [{"from": "start", "to": "check"}, {"from": "check", "handle": "true", "to": "yes"},
+                      {"from": "check", "handle": "false", "to": "no"}]})
+        self.check(status == 201, f"workflow not created: {status} {created}")
+        page.goto(f"{self.base}/workflows/{created['id']}")
+        page.wait_for_selector("sp-designer-page[data-ready]")
+        positions = [(n["position"]["x"], n["position"]["y"]) for n in self.model()["nodes"]]
+        self.check(len(set(positions)) == 4, f"the automatic layout overlaps nodes: {positions}")
+        self.check(positions[0][0] < positions[1][0] < positions[2][0], f"the layout does not follow the edges: {positions}")
+        expect(self.node("check").locator(".dz-out")).to_have_count(2)
+        # Trigger settings: a schedule previews its next five times; a webhook asks for its signing connection.
+        self.node_button("start").click()
+        page.get_by_label("Starts").select_option("schedule")
+        page.get_by_role("textbox", name="Cron").fill("0 9 * * 1-5")
+        page.get_by_role("combobox", name="Time zone").fill("Australia/Sydney")
+        page.get_by_role("combobox", name="Time zone").press("Tab")
+        expect(page.locator(".dz-next li")).to_have_count(5)
+        expect(self.node("start")).to_contain_text("Australia/Sydney")
+        self.look_designer("designer-schedule")
+        page.get_by_label("Starts").select_option("webhook")
+        expect(page.locator("sp-designer-properties")).to_contain_text("Save the workflow with this trigger to get its URL")
+        page.once("dialog", lambda d: d.accept())
+        page.get_by_role("link", name="Connections").first.click()
+        page.wait_for_url("**/connections")

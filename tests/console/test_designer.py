@@ -65,6 +65,7 @@ class DesignerRun(DesignerJourneys, Run):
         self.leave_guard()
         self.renamed_connection()
         self.deleted_connection()
+        self.auto_layout_and_triggers()
 
 
 def main():
