@@ -13,7 +13,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_console import MEASURE, post  # noqa: E402
+from bench_console import MEASURE, cold_page, post, set_up, signed_in  # noqa: E402
 from harness import Server  # noqa: E402
 
 
@@ -45,28 +45,16 @@ def main():
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 200
     server = Server(binary)
     try:
-        setup = post(server.url + "/api/v1/setup", {"email": "bench@example.com", "name": "Bench", "workspace": "Bench",
-                                                    "password": "bench passphrase"}, "")
-        token, ws = setup["token"], setup["workspace"]["id"]
+        token, ws = set_up(server)
         conn = post(f"{server.url}/api/v1/workspaces/{ws}/connections?verify=false",
                     {"connector": "slack", "name": "Slack - Bench", "credentials": {"token": "xoxb-bench"}}, token)
         workflow = post(f"{server.url}/api/v1/workspaces/{ws}/workflows", definition(count, conn["id"]), token)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
-            context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
-            page = context.new_page()
-            page.goto(server.url + "/sign-in")
-            page.get_by_label("Email").fill("bench@example.com")
-            page.get_by_label("Password").fill("bench passphrase")
-            page.get_by_role("button", name="Sign in").click()
-            page.wait_for_url("**/connections")
+            context, page = signed_in(browser, server.url)
             results = []
             for label in ("cold", "session, first visit", "session, again"):
-                target = page
-                if label == "cold":
-                    cold = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
-                    cold.add_cookies(context.cookies())
-                    target = cold.new_page()
+                target = cold_page(browser, context) if label == "cold" else page
                 target.goto(f"{server.url}/workflows/{workflow['id']}", wait_until="commit")
                 target.wait_for_function(f"document.querySelector('sp-designer-page[data-ready]') && "
                                          f"document.querySelectorAll('.dz-node').length === {count}", polling="raf")

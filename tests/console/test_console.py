@@ -310,7 +310,8 @@ class Run(MoreJourneys):
             self.check(False, problem)
 
 
-def main():
+def main(run_class=None, name="console"):
+    """Runs `run_class`'s journey (the console's by default) against a fresh server and Slack replica."""
     binary = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/spojka"
     shots = Path(sys.argv[2] if len(sys.argv) > 2 else tempfile.mkdtemp(prefix="spojka-console-shots-"))
     shots.mkdir(parents=True, exist_ok=True)
@@ -325,15 +326,15 @@ def main():
             context = browser.new_context(viewport={"width": 1280, "height": 800})
             page = context.new_page()
             page.set_default_timeout(15000)
-            run = Run(server.url, page, context, shots)
+            run = (run_class or Run)(server.url, page, context, shots)
             run.slack = slack
             run.browser = browser
             run.port = server.port
             try:
                 run.journey()
             except Exception as error:  # keep the evidence: a screenshot of where it stopped
-                page.screenshot(path=str(shots / "FAILED.png"), full_page=True)
-                run.failures.append(f"journey stopped: {error}")
+                page.screenshot(path=str(shots / ("FAILED.png" if name == "console" else f"{name}-FAILED.png")), full_page=True)
+                run.failures.append(f"{name} journey stopped: {error}")
             run.secrets_and_errors()
             for problem in static_checks():
                 run.check(False, problem)
@@ -341,13 +342,13 @@ def main():
     finally:
         server.stop()
         slack.stop()
-    print(f"console screenshots: {shots} ({len(list(shots.glob('*.png')))} files, pages: {', '.join(run.pages_seen)})")
+    print(f"{name} screenshots: {shots} ({len(list(shots.glob('*.png')))} files, pages: {', '.join(run.pages_seen)})")
     if run.failures:
-        print(f"{len(run.failures)} console test failure(s):")
+        print(f"{len(run.failures)} {name} test failure(s):")
         for f in run.failures:
             print("  -", f)
         sys.exit(1)
-    print("console browser tests passed")
+    print(f"{name} browser tests passed")
 
 
 if __name__ == "__main__":
