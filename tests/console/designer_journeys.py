@@ -120,6 +120,18 @@ class DesignerJourneys:
         page.get_by_role("button", name="Undo").click()
         page.get_by_role("button", name="Undo").click()
         self.check(self.model() == before, "undo by the buttons did not restore the canvas")
+        # Shift-click selects several nodes; dragging one moves them together (one undo step).
+        self.node_button("transform").click()
+        self.node_button("response").click(modifiers=["Shift"])
+        expect(page.locator("sp-designer-properties h2")).to_have_text("2 nodes selected")
+        self.drag(self.node_button("response"), (self.centre(self.node_button("response"))[0] + 30, self.centre(self.node_button("response"))[1] + 40))
+        together = {n["id"]: n["position"] for n in self.model()["nodes"]}
+        start = {n["id"]: n["position"] for n in before["nodes"]}
+        shift = [(together[i]["x"] - start[i]["x"], together[i]["y"] - start[i]["y"]) for i in ("transform", "response")]
+        self.check(shift[0] == shift[1] and shift[0] != (0, 0), f"the selected nodes did not move together: {shift}")
+        self.check(together["send_message"] == start["send_message"], "an unselected node moved")
+        page.keyboard.press("Control+z")
+        self.check(self.model() == before, "undo of the group move did not restore the canvas")
         expect(page.locator(".dz-save-status")).to_have_text("Saved · version 1")
 
     def validation_on_nodes(self):

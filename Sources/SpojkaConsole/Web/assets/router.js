@@ -8,6 +8,9 @@ let current = location.pathname + location.search;
 export function setLeaveGuard(fn) { leaveGuard = fn; }
 const mayLeave = () => !leaveGuard || leaveGuard();
 
+/** Changes the address without drawing (a page that created what it shows, e.g. /workflows/new → /workflows/{id}). */
+export function replaceAddress(url) { history.replaceState(null, '', url); current = location.pathname + location.search; }
+
 /** Registers a route; `load` resolves to the page's custom element tag after importing its module. */
 export function route(pattern, load) {
   const names = [];

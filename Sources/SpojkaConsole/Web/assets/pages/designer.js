@@ -2,7 +2,7 @@
 // errors on nodes and fields; history; run with live node states; keyboard shortcuts; a guard against losing edits.
 import { ApiError, api } from '../api.js';
 import { h, replace } from '../dom.js';
-import { setLeaveGuard } from '../router.js';
+import { replaceAddress, setLeaveGuard } from '../router.js';
 import { atLeast, ws } from '../state.js';
 import { allConnections, catalogByKey } from '../components/designer-catalog.js';
 import { describe, sortErrors, variablesAt } from '../components/designer-describe.js';
@@ -195,7 +195,7 @@ class DesignerPage extends HTMLElement {
       this.saved = this.model.snapshot();
       this.errors.clear();
       this.enabled.disabled = false; this.enabled.checked = answer.enabled;
-      if (location.pathname !== `/workflows/${answer.id}`) history.replaceState(null, '', `/workflows/${answer.id}`);
+      if (location.pathname !== `/workflows/${answer.id}`) replaceAddress(`/workflows/${answer.id}`);
       this.changed('saved');
       if (!this.historyBox.hidden) this.drawHistory();
       return true;
