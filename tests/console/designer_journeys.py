@@ -272,3 +272,26 @@ class DesignerJourneys:
         page.once("dialog", lambda d: d.accept())
         page.get_by_role("link", name="Connections").first.click()
         page.wait_for_url("**/connections")
+
+    def waiting_run(self):
+        """A human node: the run waits and the node shows it; approved (through the API), the run completes."""
+        page = self.page
+        status, created = self.api_write("POST", f"/workspaces/{self.ws}/workflows", {
+            "name": "Needs approval", "nodes": [
+                {"id": "start", "type": "trigger", "config": {"kind": "manual"}},
+                {"id": "ask", "type": "human", "outputVariable": "decision", "config": {"message": "Post {{ input.text }}?"}},
+                {"id": "reply", "type": "response", "config": {"status": 200, "body": "{{ decision.decision }}"}}],
+            "edges": [{"from": "start", "to": "ask"}, {"from": "ask", "to": "reply"}]})
+        self.check(status == 201, f"workflow not created: {status} {created}")
+        page.goto(f"{self.base}/workflows/{created['id']}")
+        page.wait_for_selector("sp-designer-page[data-ready]")
+        self.start_run()
+        expect(self.node("ask")).to_have_class(re.compile("dz-state-waiting"))
+        expect(self.node("start")).to_have_class(re.compile("dz-state-completed"))
+        expect(page.locator(".dz-runbar")).to_contain_text("Waiting for an approval")
+        self.look_designer("designer-waiting")
+        run_id = page.locator(".dz-runbar a").text_content()
+        status, _ = self.api_write("POST", f"/workspaces/{self.ws}/runs/{run_id}/approvals/ask", {"decision": "approve"})
+        self.check(status == 200, f"approval refused: {status}")
+        expect(page.locator(".dz-runbar")).to_contain_text("Completed", timeout=15000)
+        expect(self.node("reply")).to_have_class(re.compile("dz-state-completed"))

@@ -59,6 +59,7 @@ class DesignerRun(DesignerJourneys, Run):
         self.renamed_connection()
         self.deleted_connection()
         self.auto_layout_and_triggers()
+        self.waiting_run()
 
 
 
