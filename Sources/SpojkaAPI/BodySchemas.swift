@@ -53,6 +53,9 @@ enum Schema {
     static let name = string(max: Limits.name, min: 1)
     static let id = string(max: Limits.id, min: 1)
     static let url = string(max: Limits.url)
+    /// A workflow node's canvas position `{x, y}`.
+    static let position = object(["x": ["type": "number", "minimum": -1_000_000, "maximum": 1_000_000],
+                                  "y": ["type": "number", "minimum": -1_000_000, "maximum": 1_000_000]], required: ["x", "y"])
     /// `{allowedTools: [tool] | null, readOnly}`.
     static let toolPolicy = object(["allowedTools": ["type": ["array", "null"], "items": string(max: Limits.key, min: 1), "maxItems": 500],
                                     "readOnly": bool])
@@ -72,7 +75,8 @@ extension WorkflowDefinitionInput {
     static let schema = Schema.object([
         "name": Schema.name, "description": Schema.string(max: Limits.description),
         "nodes": Schema.array(Schema.object(["id": Schema.id, "type": Schema.string(max: 32, min: 1), "outputVariable": Schema.string(max: Limits.id),
-                                             "config": Schema.anyObject], required: ["id", "type"], additional: true), max: Limits.nodes),
+                                             "config": Schema.anyObject, "position": Schema.position],
+                                            required: ["id", "type"], additional: true), max: Limits.nodes),
         "edges": Schema.array(Schema.object(["from": Schema.id, "to": Schema.id, "handle": Schema.string(max: Limits.id)],
                                             required: ["from", "to"], additional: true), max: Limits.edges),
         "timeoutSeconds": ["type": "number", "exclusiveMinimum": 0, "maximum": 86400],

@@ -34,6 +34,7 @@ struct WorkflowRoutes {
         r.add(.get, Self.base + "/{id}/versions", "Every saved version", handler: versions)
         r.add(.post, Self.base + "/{id}/versions/{version}/restore", "Save an old version as the newest one", handler: restore)
         r.add(.get, Self.base + "/{id}/export", "The current definition (connection IDs, never secrets)", handler: export)
+        registerDesigner(&r)
     }
 
     func json(_ state: WorkflowState) -> JSONValue {

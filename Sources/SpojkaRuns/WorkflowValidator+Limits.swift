@@ -33,6 +33,23 @@ extension WorkflowValidator {
         return out
     }
 
+    /// The largest coordinate a node's canvas `position` may have (either sign).
+    public static let maxCoordinate = 1_000_000.0
+
+    /// A node's optional canvas `position`: `{x, y}`, finite numbers within ±`maxCoordinate` (the designer's layout).
+    static func positionProblems(_ id: String, _ position: JSONValue?) -> [(path: String, message: String)] {
+        guard let position, position != .null else { return [] }
+        let path = "nodes.\(id).position"
+        guard let members = position.objectValue else { return [(path, "must be an object {x, y}")] }
+        var out: [(path: String, message: String)] = members.keys.filter { $0 != "x" && $0 != "y" }.sorted().map { (path + ".\($0)", "is not a position field (x, y)") }
+        for axis in ["x", "y"] {
+            guard let value = members[axis]?.doubleValue, value.isFinite, abs(value) <= maxCoordinate else {
+                out.append((path + "." + axis, "must be a number from -1000000 to 1000000")); continue
+            }
+        }
+        return out
+    }
+
     /// A response node's literal status and headers (templates are checked when they have values, at run time).
     func responseProblems(_ path: String, _ config: JSONValue) -> [(path: String, message: String)] {
         var out: [(path: String, message: String)] = []

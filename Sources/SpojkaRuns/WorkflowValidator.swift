@@ -49,6 +49,7 @@ public struct WorkflowValidator: Sendable {
             guard Self.nodeTypes.contains(type) else { out.append(("nodes.\(id).type", "must be one of \(Self.nodeTypes.sorted().joined(separator: ", "))")); continue }
             out += nodeProblems(id, type, node["config"] ?? .object([:]), connections: connections)
             out += limitProblems(id, type, node, references: references)
+            out += Self.positionProblems(id, node["position"])
             out += templateProblems(node["config"] ?? .null, path: "nodes.\(id).config")
         }
         if let problem = NodeLimits.numberProblem(definition["timeoutSeconds"], 1...NodeLimits.maxSeconds) { out.append(("timeoutSeconds", problem)) }

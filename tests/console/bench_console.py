@@ -36,14 +36,38 @@ def post(url, body, token):
         return json.load(answer)
 
 
+def signed_in(browser, base):
+    """A browser context signed in as the bench user (set up by `post`), and its page."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(base + "/sign-in")
+    page.get_by_label("Email").fill("bench@example.com")
+    page.get_by_label("Password").fill("bench passphrase")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/connections")
+    return context, page
+
+
+def cold_page(browser, context):
+    """A page in a new context (empty cache) with the same session."""
+    cold = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
+    cold.add_cookies(context.cookies())
+    return cold.new_page()
+
+
+def set_up(server):
+    """The bench user's (token, workspace ID) on a fresh server."""
+    setup = post(server.url + "/api/v1/setup", {"email": "bench@example.com", "name": "Bench", "workspace": "Bench",
+                                                "password": "bench passphrase"}, "")
+    return setup["token"], setup["workspace"]["id"]
+
+
 def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/spojka"
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 10000
     server = Server(binary)
     try:
-        setup = post(server.url + "/api/v1/setup", {"email": "bench@example.com", "name": "Bench", "workspace": "Bench",
-                                                    "password": "bench passphrase"}, "")
-        token, ws = setup["token"], setup["workspace"]["id"]
+        token, ws = set_up(server)
         started = time.monotonic()
         with ThreadPoolExecutor(4) as pool:
             list(pool.map(lambda i: post(f"{server.url}/api/v1/workspaces/{ws}/connections?verify=false",
@@ -52,21 +76,10 @@ def main():
         print(f"created {count} connections in {time.monotonic() - started:.1f} s")
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
-            context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
-            page = context.new_page()
-            page.goto(server.url + "/sign-in")
-            page.get_by_label("Email").fill("bench@example.com")
-            page.get_by_label("Password").fill("bench passphrase")
-            page.get_by_role("button", name="Sign in").click()
-            page.wait_for_url("**/connections")
+            context, page = signed_in(browser, server.url)
             results = []
             for label in ("cold", "warm", "warm"):
-                if label == "cold":
-                    cold = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
-                    cold.add_cookies(context.cookies())
-                    target = cold.new_page()
-                else:
-                    target = page
+                target = cold_page(browser, context) if label == "cold" else page
                 target.goto(server.url + "/connections", wait_until="commit")
                 target.wait_for_function("performance.getEntriesByName('spojka:connections-rendered').length > 0", polling="raf")
                 results.append((label, target.evaluate(MEASURE)))

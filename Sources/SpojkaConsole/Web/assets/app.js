@@ -27,6 +27,7 @@ route('/settings/oauth-apps', page('oauth-apps', 'sp-oauth-apps-page'));
 route('/settings/audit', page('audit', 'sp-audit-page'));
 route('/settings/account', page('account', 'sp-account-page'));
 route('/workflows', page('workflows', 'sp-workflows-page'));
+route('/workflows/:id', page('designer', 'sp-designer-page'));
 route('/executions', page('executions', 'sp-executions-page'));
 route('/executions/:id', page('run', 'sp-run-page'));
 route('/approvals', page('approvals', 'sp-approvals-page'));

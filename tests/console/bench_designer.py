@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Benchmark (not a test): open a 200-node workflow (saved through the API without positions, so the designer lays
+it out) in Chromium — time until the canvas is drawn (every node placed, fitted to the screen), time until it answers
+a click (a node selected, its properties shown), and bytes transferred, cold cache and warm (304s).
+
+Usage: bench_designer.py PATH_TO_SPOJKA_BINARY [NODES]
+"""
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_console import MEASURE, cold_page, post, set_up, signed_in  # noqa: E402
+from harness import Server  # noqa: E402
+
+
+def definition(nodes, connection):
+    """A trigger, a parallel split and branches alternating a Slack call and a transform: `nodes` nodes in all."""
+    branches = 9
+    out = [{"id": "start", "type": "trigger", "config": {"kind": "manual"}},
+           {"id": "split", "type": "parallel", "config": {"branches": branches}}]
+    edges = [{"from": "start", "to": "split"}]
+    rest = nodes - 2
+    for b in range(branches):
+        previous, handle = "split", str(b)
+        for i in range(rest // branches + (1 if b < rest % branches else 0)):
+            node_id = f"b{b}_{i}"
+            if i % 2 == 0:
+                out.append({"id": node_id, "type": "connector", "outputVariable": node_id, "config": {
+                    "connector": "slack", "tool": "send_message", "connection": connection,
+                    "arguments": {"channel": "C0GENERAL", "text": f"Step {i} of branch {b}: {{{{ input.text }}}}"}}})
+            else:
+                out.append({"id": node_id, "type": "transform", "outputVariable": node_id,
+                            "config": {"template": {"ts": f"{{{{ b{b}_{i - 1}.ts }}}}"}}})
+            edges.append({"from": previous, "to": node_id, **({"handle": handle} if handle else {})})
+            previous, handle = node_id, None
+    return {"name": f"{nodes} nodes", "nodes": out, "edges": edges}
+
+
+def main():
+    binary = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/spojka"
+    count = int(sys.argv[2]) if len(sys.argv) > 2 else 200
+    server = Server(binary)
+    try:
+        token, ws = set_up(server)
+        conn = post(f"{server.url}/api/v1/workspaces/{ws}/connections?verify=false",
+                    {"connector": "slack", "name": "Slack - Bench", "credentials": {"token": "xoxb-bench"}}, token)
+        workflow = post(f"{server.url}/api/v1/workspaces/{ws}/workflows", definition(count, conn["id"]), token)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
+            context, page = signed_in(browser, server.url)
+            results = []
+            for label in ("cold", "session, first visit", "session, again"):
+                target = cold_page(browser, context) if label == "cold" else page
+                target.goto(f"{server.url}/workflows/{workflow['id']}", wait_until="commit")
+                target.wait_for_function(f"document.querySelector('sp-designer-page[data-ready]') && "
+                                         f"document.querySelectorAll('.dz-node').length === {count}", polling="raf")
+                drawn = target.evaluate(MEASURE)
+                clicked = time.monotonic()
+                target.locator('.dz-node-main[data-id="split"]').click()
+                target.wait_for_function("document.querySelector('sp-designer-properties h2')?.textContent === 'Parallel node'", polling="raf")
+                drawn["click_ms"] = (time.monotonic() - clicked) * 1000
+                results.append((label, drawn))
+            browser.close()
+        for label, r in results:
+            print(f"{label}: {r['bytes'] / 1024:.1f} KB transferred ({r['decoded'] / 1024:.1f} KB decoded), {r['requests']} requests, "
+                  f"{count} nodes drawn at {r['rendered']:.0f} ms after navigation; a click selects a node in {r['click_ms']:.0f} ms")
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
