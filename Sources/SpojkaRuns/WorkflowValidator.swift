@@ -52,6 +52,7 @@ public struct WorkflowValidator: Sendable {
             out += templateProblems(node["config"] ?? .null, path: "nodes.\(id).config")
         }
         if let problem = NodeLimits.numberProblem(definition["timeoutSeconds"], 1...NodeLimits.maxSeconds) { out.append(("timeoutSeconds", problem)) }
+        out += EnvironmentGuard.problems(definition, connections: connections)
         let triggers = types.values.filter { $0 == "trigger" }.count
         if triggers != 1 { out.append(("nodes", "must have exactly one trigger node (found \(triggers))")) }
         out += edgeProblems(definition["edges"]?.arrayValue ?? [], types: types, nodes: nodes)
