@@ -34,6 +34,7 @@ extension ConnectionService {
         let manifest = try manifest(connection.connector)
         guard manifest.tool(tool) != nil else { throw SpojkaError.validation([("tool", "connector \(manifest.key) has no tool \(tool)")]) }
         try ensureAllowed(tool, of: connection)
+        try ensureUpToDate(connection, manifest)
         var used = grant?.tokenVersion
         if let grant, grant.tokenVersion > 0, needsRefresh(grant, stale: nil, margin: 30) {
             // Expired or about to: refresh first (single-flight); a failure shows up as the call's own 401.

@@ -15,6 +15,7 @@ extension RunEngine: NodeHost {
     func callTool(_ run: Run, node: String, connector: String, tool: String, connection: String?, arguments: JSONValue) async throws
         -> (output: JSONValue, record: [JournalWrite]) {
         let actor = "run:\(run.id.rawValue)"
+        try WorkflowValidator(catalog: connections.catalogs).ensureTool(node: node, connector: connector, tool: tool)
         guard let connection else {
             do { return (try await connections.callWithoutConnection(tool, arguments: arguments, connector: connector), []) } catch {
                 throw Self.stepFailure(error, node: node, connection: nil)

@@ -30,7 +30,7 @@ public struct WorkflowService: Sendable {
     let clock: any WallClock
 
     /// Creates the service.
-    public init(store: any Store, catalog: Catalog, ids: any IDGenerator, clock: any WallClock) {
+    public init(store: any Store, catalog: LiveCatalog, ids: any IDGenerator, clock: any WallClock) {
         self.store = store; self.validator = WorkflowValidator(catalog: catalog); self.ids = ids; self.clock = clock
     }
 
