@@ -13,11 +13,12 @@ extension ConnectionService {
     /// Moves a connection to its connector's version in force, never touching its credentials: records a
     /// `connector_updated` event (old → new version, what changed) and, when the new version requires a credential or
     /// setting the connection has no value for, moves it to `reauthorize` naming the fields. `previous` is the manifest the
-    /// connection was on, when known (a reload), for the event's summary. Returns whether the connection changed.
+    /// connection was on, when known (a reload), for the event's summary. Returns whether the connection changed; MCP
+    /// sessions of the workspace are told (their tool lists follow the new version).
     @discardableResult
     public func applyConnectorUpdate(_ id: ID<Connection>, in workspace: ID<Workspace>, previous: ConnectorManifest?) async throws -> Bool {
         let catalog = self.catalog
-        return try await store.transaction { tx in
+        let moved = try await store.transaction { tx in
             try await tx.lockConnection(id)
             guard var connection = try await tx.connection(id, in: workspace), connection.deletedAt == nil,
                   let manifest = catalog.connector(connection.connector), manifest.version != connection.connectorVersion else { return false }
@@ -33,6 +34,8 @@ extension ConnectionService {
             try await tx.updateConnection(connection)
             return true
         }
+        if moved { changes.publish(workspace) }  // agents' tool lists follow the new version
+        return moved
     }
 
     /// Why the connection cannot be used with `manifest` as it stands (required fields it has no value for), if so.

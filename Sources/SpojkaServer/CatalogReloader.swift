@@ -58,11 +58,10 @@ final class CatalogReloader: Service, Sendable {
         enum Request: Sendable { case signal, call(CheckedContinuation<ReloadReport, Never>) }
         let (requests, enqueue) = AsyncStream.makeStream(of: Request.self)
         await withDiscardingTaskGroup { group in
-            if directory != nil {
-                group.addTask {
-                    for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() { enqueue.yield(.signal) }
-                    enqueue.finish()
-                }
+            // Always trapped, so a SIGHUP never stops a server (without a folder it only re-checks connection versions).
+            group.addTask {
+                for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() { enqueue.yield(.signal) }
+                enqueue.finish()
             }
             if let trigger {
                 group.addTask {
@@ -70,7 +69,6 @@ final class CatalogReloader: Service, Sendable {
                     enqueue.finish()
                 }
             }
-            if directory == nil && trigger == nil { enqueue.finish() }
             for await request in requests {
                 let report = await reload()
                 if case .call(let continuation) = request { continuation.resume(returning: report) }

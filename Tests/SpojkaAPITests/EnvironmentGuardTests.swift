@@ -21,21 +21,15 @@ struct EnvironmentGuardTests {
 
     /// A production and a staging Stripe connection against one replica.
     func withConnections(_ body: @Sendable (KeyedStripe, TestAPI, Owner, _ production: String, _ staging: String) async throws -> Void) async throws {
-        let stripe = KeyedStripe()
-        stripe.accepted.withLock { $0 = [Self.key] }
-        let app = try TestApp(configure: { $0.allowPrivateNetwork = true; $0.httpAttempts = 1 })
-        try await ReplicaServer.run(stripe.router) { base in
-            try await app.run { api in
-                let owner = try await api.setUp()
-                var ids: [String] = []
-                for (name, environment) in [("Stripe live", "production"), ("Stripe test", "staging")] {
-                    let created = try await api.request(.post, "/api/v1/workspaces/\(owner.workspace)/connections", token: owner.token,
-                                                        body: ["connector": "stripe", "name": .string(name), "credentials": ["secretKey": .string(Self.key)],
-                                                               "serviceUrl": .string(base), "environment": .string(environment)])
-                    ids.append(try #require(created.json["id"]?.stringValue, "\(created.text)"))
-                }
-                try await body(stripe, api, owner, ids[0], ids[1])
+        try await KeyedStripe.serving(accepting: Self.key) { stripe, base, api, owner, _ in
+            var ids: [String] = []
+            for (name, environment) in [("Stripe live", "production"), ("Stripe test", "staging")] {
+                let created = try await api.request(.post, "/api/v1/workspaces/\(owner.workspace)/connections", token: owner.token,
+                                                    body: ["connector": "stripe", "name": .string(name), "credentials": ["secretKey": .string(Self.key)],
+                                                           "serviceUrl": .string(base), "environment": .string(environment)])
+                ids.append(try #require(created.json["id"]?.stringValue, "\(created.text)"))
             }
+            try await body(stripe, api, owner, ids[0], ids[1])
         }
     }
 
