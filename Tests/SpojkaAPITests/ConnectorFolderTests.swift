@@ -147,6 +147,8 @@ struct ConnectorFolderTests {
             let path = "/api/v1/workspaces/\(owner.workspace)/connections/\(connection)"
             let read = try await api.request(.get, path, token: owner.token)
             #expect(read.json["status"] == "reauthorize" && read.json["statusReason"]?.stringValue?.contains("accountId") == true, "\(read.text)")
+            let verified = try await api.request(.post, path + "/verify", token: owner.token)
+            #expect(verified.json["status"] == "reauthorize" && verified.text.contains("accountId"), "a passing check does not hide the missing field")
             let refused = try await call(api, owner, connection, "get_contact")
             #expect(refused.status == 409 && refused.errorCode == "connection_needs_update" && refused.text.contains("accountId"), "\(refused.text)")
             let rotated = try await api.request(.put, path + "/credentials", token: owner.token,
