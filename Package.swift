@@ -90,6 +90,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "spojka", dependencies: [
             "SpojkaServer", "SpojkaSecrets", "SpojkaStore", "SpojkaCore", "SpojkaConnectorKit", "SpojkaOpenAPIImport",

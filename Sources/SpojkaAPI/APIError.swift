@@ -46,6 +46,7 @@ extension SpojkaError {
         case .utilityConnector: .badRequest
         case "invalid_arguments", "blocked_destination": .unprocessableContent
         case "tool_not_allowed": .forbidden
+        case "connection_needs_update": .conflict
         case "auth_rejected", "tool_error": HTTPResponse.Status(code: 424, reasonPhrase: "Failed Dependency")
         case "service_unavailable", "invalid_output": .badGateway
         default:

@@ -22,8 +22,10 @@ public struct APIServices: Sendable {
     public let publicURL: String
     /// The largest accepted request body in bytes.
     public let bodyLimit: Int
-    /// The connector catalog.
-    public let catalog: Catalog
+    /// The connector catalog in force (swapped by a reload of the operator's folder).
+    public let catalogs: LiveCatalog
+    /// The current snapshot of the catalog.
+    public var catalog: Catalog { catalogs.current }
     /// Runs tools.
     public let runtime: ToolRuntime
     /// The connection lifecycle.
@@ -38,12 +40,12 @@ public struct APIServices: Sendable {
 
     /// Creates the services.
     public init(store: any Store, keyRing: KeyRing, ids: any IDGenerator, clock: any WallClock,
-                passwords: PasswordHasher, publicURL: String, bodyLimit: Int, catalog: Catalog, runtime: ToolRuntime,
+                passwords: PasswordHasher, publicURL: String, bodyLimit: Int, catalog: LiveCatalog, runtime: ToolRuntime,
                 logger: Logger, engineOptions: RunEngine.Options = RunEngine.Options(), durable: Bool = true,
                 oauth: OAuthOptions? = nil) {
         self.store = store; self.keyRing = keyRing; self.ids = ids; self.clock = clock
         self.passwords = passwords; self.publicURL = publicURL; self.bodyLimit = bodyLimit
-        self.catalog = catalog; self.runtime = runtime
+        self.catalogs = catalog; self.runtime = runtime
         var oauthOptions = oauth ?? OAuthOptions()
         if oauth == nil { oauthOptions.publicURL = publicURL }
         self.connections = ConnectionService(store: store, keyRing: keyRing, catalog: catalog, runtime: runtime, ids: ids, clock: clock,

@@ -80,6 +80,7 @@ extension WorkflowDefinitionInput {
         "edges": Schema.array(Schema.object(["from": Schema.id, "to": Schema.id, "handle": Schema.string(max: Limits.id)],
                                             required: ["from", "to"], additional: true), max: Limits.edges),
         "timeoutSeconds": ["type": "number", "exclusiveMinimum": 0, "maximum": 86400],
+        "environment": Schema.oneOf(Connection.Environment.allCases.map(\.rawValue)),
     ], required: ["name", "nodes", "edges"])
 }
 

@@ -6,12 +6,13 @@ import SpojkaCore
 
 /// One connector in the catalog list.
 struct ConnectorSummaryDTO: Encodable {
-    let key, name, category, description, version, authType, iconUrl: String
+    let key, name, category, description, version, authType, iconUrl, source: String
     let toolCount: Int
 
-    init(_ m: ConnectorManifest) {
+    init(_ m: ConnectorManifest, fromFolder: Bool) {
         key = m.key; name = m.name; category = m.category; description = m.description; version = m.version
         authType = m.auth.type.rawValue; iconUrl = "/api/v1/connectors/\(m.key)/icon"; toolCount = m.tools.count
+        source = fromFolder ? "folder" : "builtin"
     }
 }
 
@@ -20,15 +21,17 @@ struct ConnectorDetailDTO: Encodable {
     let connector: ConnectorManifest
     let iconUrl: String
     let needsConnection: Bool
+    let source: String
 
     func encode(to encoder: any Encoder) throws {
         try connector.encode(to: encoder)
         var extra = encoder.container(keyedBy: ExtraKeys.self)
         try extra.encode(iconUrl, forKey: .iconUrl)
         try extra.encode(needsConnection, forKey: .needsConnection)
+        try extra.encode(source, forKey: .source)
     }
 
-    enum ExtraKeys: String, CodingKey { case iconUrl, needsConnection }
+    enum ExtraKeys: String, CodingKey { case iconUrl, needsConnection, source }
 }
 
 struct ToolCallAnswer: Encodable {
@@ -57,8 +60,9 @@ struct ConnectorRoutes {
 
     @Sendable func list(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {
         _ = try context.requirePrincipal()
-        let items = services.catalog.list(category: request.query("category"), query: request.query("q"))
-        return try Reply.json(Page(items: items.map(ConnectorSummaryDTO.init), nextCursor: nil))
+        let snapshot = services.catalogs.snapshot
+        let items = snapshot.catalog.list(category: request.query("category"), query: request.query("q"))
+        return try Reply.json(Page(items: items.map { ConnectorSummaryDTO($0, fromFolder: snapshot.folderKeys.contains($0.key)) }, nextCursor: nil))
     }
 
     func connector(_ context: SpojkaRequestContext) throws -> ConnectorManifest {
@@ -72,7 +76,8 @@ struct ConnectorRoutes {
         _ = try context.requirePrincipal()
         let manifest = try connector(context)
         return try Reply.json(ConnectorDetailDTO(connector: manifest, iconUrl: "/api/v1/connectors/\(manifest.key)/icon",
-                                                 needsConnection: !manifest.isUtility && manifest.key != "http"))
+                                                 needsConnection: !manifest.isUtility && manifest.key != "http",
+                                                 source: services.catalogs.snapshot.folderKeys.contains(manifest.key) ? "folder" : "builtin"))
     }
 
     @Sendable func icon(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {

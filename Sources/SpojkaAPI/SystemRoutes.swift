@@ -11,10 +11,18 @@ struct SystemRoutes {
         r.add(.get, "/healthz", "Liveness: the process answers", authenticated: false) { _, _ in
             try Reply.json(["status": "ok"])
         }
-        let store = services.store
-        r.add(.get, "/readyz", "Readiness: the database answers and migrations are applied", authenticated: false) { _, _ in
+        let (store, catalogs) = (services.store, services.catalogs)
+        r.add(.get, "/readyz", "Readiness: the database answers and migrations are applied; the connector catalog and refused manifests",
+              authenticated: false) { _, _ in
             let ready = await store.isReady()
-            return try Reply.json(["status": ready ? "ready" : "not_ready"], status: ready ? .ok : .serviceUnavailable)
+            let snapshot = catalogs.snapshot
+            let connectors: JSONValue = [
+                "count": .int(snapshot.catalog.connectors.count), "folder": .array(snapshot.folderKeys.sorted().map { .string($0) }),
+                "refused": .array(snapshot.refused.map { ["file": .string($0.file), "path": .string($0.path.isEmpty ? "/" : $0.path),
+                                                          "rule": .string($0.rule), "message": .string($0.message)] }),
+            ]
+            return try Reply.json(["status": ready ? "ready" : "not_ready", "connectors": connectors] as JSONValue,
+                                  status: ready ? .ok : .serviceUnavailable)
         }
         let metricsText = self.metricsText
         r.add(.get, "/metrics", "Prometheus metrics", authenticated: false) { _, _ in

@@ -16,7 +16,7 @@ extension WorkflowRoutes {
             let w = item.summary.workflow
             return ["id": .string(w.id.rawValue), "name": .string(w.name), "enabled": .bool(w.enabled), "version": .int(w.currentVersion),
                     "triggerKind": item.triggerKind.map { .string($0) } ?? .null,
-                    "broken": .array(item.broken.map { ["node": .string($0.node), "connection": .string($0.connection), "reason": "connection deleted"] }),
+                    "broken": .array(item.broken.map { ["node": .string($0.node), "connection": .string($0.connection), "reason": .string($0.reason)] }),
                     "lastRun": item.summary.lastRun.map(Self.lastRun) ?? .null,
                     "updatedBy": people[item.summary.savedBy] ?? ["id": .string(item.summary.savedBy.rawValue), "name": .null, "email": .null],
                     "createdAt": .string(APIJSON.format(w.createdAt)), "updatedAt": .string(APIJSON.format(w.updatedAt))]

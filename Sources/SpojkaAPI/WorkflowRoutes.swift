@@ -6,11 +6,12 @@ import SpojkaRuns
 
 /// A workflow definition body: `{name, nodes, edges, …}` (DESIGN §7).
 struct WorkflowDefinitionInput: APIInput {
-    static let fields: Set<String> = ["name", "description", "nodes", "edges", "timeoutSeconds"]
+    static let fields: Set<String> = ["name", "description", "nodes", "edges", "timeoutSeconds", "environment"]
     let name: String
     let nodes: [JSONValue]
     let edges: [JSONValue]
     let description: String?
+    let environment: String?
 }
 
 struct WorkflowPatchInput: APIInput {
@@ -44,7 +45,9 @@ struct WorkflowRoutes {
     static func json(_ state: WorkflowState) -> JSONValue {
         ["id": .string(state.workflow.id.rawValue), "name": .string(state.workflow.name), "enabled": .bool(state.workflow.enabled),
          "version": .int(state.workflow.currentVersion), "definition": state.definition,
-         "broken": .array(state.broken.map { ["node": .string($0.node), "connection": .string($0.connection), "reason": "connection deleted"] }),
+         "environment": .string((EnvironmentGuard.environment(of: state.definition) ?? .production).rawValue),
+         "broken": .array(state.broken.map { ["node": .string($0.node), "connection": .string($0.connection), "reason": .string($0.reason)] }),
+         "warnings": .array(state.warnings.map { ["path": .string($0.path), "message": .string($0.message)] }),
          "createdAt": .string(APIJSON.format(state.workflow.createdAt)), "updatedAt": .string(APIJSON.format(state.workflow.updatedAt))]
     }
 

@@ -14,9 +14,11 @@ extension ConnectionService {
     }
 
     /// Calls a tool through a connection and returns the scrubbed outcome with the writes that record the call
-    /// (access log, status, `lastUsedAt`), for the caller to commit with its own writes.
+    /// (access log, status, `lastUsedAt`), for the caller to commit with its own writes. `admit` sees the connection
+    /// before anything is decrypted and may refuse the call by throwing (the workflow environment guard).
     public func callToolDeferred(_ tool: String, arguments: JSONValue, connection id: ID<Connection>, in workspace: ID<Workspace>,
-                                 connector expected: String?, by actor: String, purpose: String = "tool_call") async throws
+                                 connector expected: String?, by actor: String, purpose: String = "tool_call",
+                                 admit: @Sendable (Connection) throws -> Void = { _ in }) async throws
         -> (Result<JSONValue, ToolError>, @Sendable (any StoreTransaction) async throws -> Void) {
         // One read for the connection and its OAuth grant (most connections have none).
         let (found, grant, sealed) = try await store.read { tx in
@@ -28,9 +30,11 @@ extension ConnectionService {
         if let expected, expected != connection.connector {
             throw SpojkaError.validation([("connection", "connection \(id) belongs to connector \(connection.connector), not \(expected)")])
         }
+        try admit(connection)
         let manifest = try manifest(connection.connector)
         guard manifest.tool(tool) != nil else { throw SpojkaError.validation([("tool", "connector \(manifest.key) has no tool \(tool)")]) }
         try ensureAllowed(tool, of: connection)
+        try ensureUpToDate(connection, manifest)
         var used = grant?.tokenVersion
         if let grant, grant.tokenVersion > 0, needsRefresh(grant, stale: nil, cap: oauth.options.callRefreshMargin) {
             // Expired or about to: refresh first (single-flight); a failure shows up as the call's own 401.

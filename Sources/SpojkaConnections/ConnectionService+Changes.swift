@@ -86,7 +86,9 @@ extension ConnectionService {
         let connection = try await get(id, in: workspace)
         let manifest = try manifest(connection.connector)
         let credentials = try await open(connection, actor: actor, purpose: "verify", tool: manifest.verify?.tool)
-        let result = await verification(manifest, credentials: credentials, settings: connection.settings, serviceURL: connection.serviceURL)
+        let checked = await verification(manifest, credentials: credentials, settings: connection.settings, serviceURL: connection.serviceURL)
+        // A field the connector's current version requires and the connection lacks outweighs a passing check.
+        let result = Self.updateReason(manifest, connection).map { Verification(status: .reauthorize, reason: $0, account: nil) } ?? checked
         return try await store.transaction { tx in
             guard var current = try await tx.connection(id, in: workspace), current.deletedAt == nil else {
                 throw SpojkaError(.connectionNotFound, "Connection \(id) not found")

@@ -57,7 +57,9 @@ public struct Verification: Sendable {
 public struct ConnectionService: Sendable {
     let store: any Store
     let keyRing: KeyRing
-    let catalog: Catalog
+    /// The catalog in force (a reload swaps it); each operation reads one snapshot.
+    public let catalogs: LiveCatalog
+    var catalog: Catalog { catalogs.current }
     let runtime: ToolRuntime
     let ids: any IDGenerator
     let clock: any WallClock
@@ -66,11 +68,17 @@ public struct ConnectionService: Sendable {
     public let changes = ConnectionChanges()
 
     /// Creates the service.
-    public init(store: any Store, keyRing: KeyRing, catalog: Catalog, runtime: ToolRuntime, ids: any IDGenerator, clock: any WallClock,
+    public init(store: any Store, keyRing: KeyRing, catalog: LiveCatalog, runtime: ToolRuntime, ids: any IDGenerator, clock: any WallClock,
                 oauth: OAuthOptions = OAuthOptions()) {
-        self.store = store; self.keyRing = keyRing; self.catalog = catalog; self.runtime = runtime; self.ids = ids; self.clock = clock
+        self.store = store; self.keyRing = keyRing; self.catalogs = catalog; self.runtime = runtime; self.ids = ids; self.clock = clock
         self.oauth = OAuthSupport(options: oauth, client: OAuthClient(transport: runtime.httpTransport),
                                   owner: "oauth_" + Base32.encode(ids.randomBytes(10)))
+    }
+
+    /// Creates the service over a fixed catalog.
+    public init(store: any Store, keyRing: KeyRing, catalog: Catalog, runtime: ToolRuntime, ids: any IDGenerator, clock: any WallClock,
+                oauth: OAuthOptions = OAuthOptions()) {
+        self.init(store: store, keyRing: keyRing, catalog: LiveCatalog(catalog), runtime: runtime, ids: ids, clock: clock, oauth: oauth)
     }
 
     /// The connector of a connection-capable key, or a validation error naming `connector`.

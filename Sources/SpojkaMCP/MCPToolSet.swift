@@ -26,8 +26,10 @@ public typealias MCPAuthenticator = @Sendable (_ authorization: String?) async t
 public struct MCPDependencies: Sendable {
     /// The database.
     public var store: any Store
-    /// The connector catalog.
-    public var catalog: Catalog
+    /// The connector catalog in force.
+    public var catalogs: LiveCatalog
+    /// The current snapshot of the catalog.
+    public var catalog: Catalog { catalogs.current }
     /// The one tool-call path (decrypt → inject → call → status → access log).
     public var connections: ConnectionService
     /// Makes IDs.
@@ -44,9 +46,9 @@ public struct MCPDependencies: Sendable {
     public var bodyLimit: Int
 
     /// Creates the dependencies.
-    public init(store: any Store, catalog: Catalog, connections: ConnectionService, ids: any IDGenerator, clock: any WallClock,
+    public init(store: any Store, catalog: LiveCatalog, connections: ConnectionService, ids: any IDGenerator, clock: any WallClock,
                 authenticate: @escaping MCPAuthenticator, logger: Logger, sessionIdleTimeout: TimeInterval = 30 * 60, bodyLimit: Int = 1 << 20) {
-        self.store = store; self.catalog = catalog; self.connections = connections; self.ids = ids; self.clock = clock
+        self.store = store; self.catalogs = catalog; self.connections = connections; self.ids = ids; self.clock = clock
         self.authenticate = authenticate; self.logger = logger; self.sessionIdleTimeout = sessionIdleTimeout; self.bodyLimit = bodyLimit
     }
 }

@@ -15,6 +15,7 @@ extension RunEngine: NodeHost {
     func callTool(_ run: Run, node: String, connector: String, tool: String, connection: String?, arguments: JSONValue) async throws
         -> (output: JSONValue, record: [JournalWrite]) {
         let actor = "run:\(run.id.rawValue)"
+        try WorkflowValidator(catalog: connections.catalogs).ensureTool(node: node, connector: connector, tool: tool)
         guard let connection else {
             do { return (try await connections.callWithoutConnection(tool, arguments: arguments, connector: connector), []) } catch {
                 throw Self.stepFailure(error, node: node, connection: nil)
@@ -23,8 +24,15 @@ extension RunEngine: NodeHost {
         let outcome: Result<JSONValue, ToolError>
         let record: @Sendable (any StoreTransaction) async throws -> Void
         do {
+            // The environment guard, at the moment the connection is resolved: its environment may have changed since the save.
+            let admission = EnvironmentGuard.admission(try await definition(run.workflowID, version: run.version).json, node: node)
             (outcome, record) = try await connections.callToolDeferred(tool, arguments: arguments, connection: ID(rawValue: connection),
-                                                                       in: run.workspaceID, connector: connector, by: actor)
+                                                                       in: run.workspaceID, connector: connector, by: actor) { found in
+                if let reason = EnvironmentGuard.refusal(node: node, connection: found, environment: admission.environment,
+                                                         allowProduction: admission.allowProduction) {
+                    throw StepFailure(nodeID: node, code: SpojkaError.Code.productionConnectionRefused.rawValue, message: reason)
+                }
+            }
         } catch {
             throw Self.stepFailure(error, node: node, connection: connection)
         }

@@ -8,10 +8,13 @@ public struct WorkflowState: Sendable {
     public var workflow: Workflow
     /// The current version's definition.
     public var definition: JSONValue
-    /// Connector nodes whose connection was deleted: `(nodeId, connectionId)`.
-    public var broken: [(node: String, connection: String)]
+    /// Nodes that cannot run as saved: `(nodeId, connectionId, reason)` (connection deleted, tool removed,
+    /// production connection refused by the environment guard).
+    public var broken: [(node: String, connection: String, reason: String)]
     /// The webhook ID when the trigger is a webhook (`POST /hooks/{id}`).
     public var hookID: String?
+    /// Problems that do not stop a save (a production workflow on a non-production connection).
+    public var warnings: [(path: String, message: String)] = []
 }
 
 extension SpojkaError.Code {
@@ -27,7 +30,7 @@ public struct WorkflowService: Sendable {
     let clock: any WallClock
 
     /// Creates the service.
-    public init(store: any Store, catalog: Catalog, ids: any IDGenerator, clock: any WallClock) {
+    public init(store: any Store, catalog: LiveCatalog, ids: any IDGenerator, clock: any WallClock) {
         self.store = store; self.validator = WorkflowValidator(catalog: catalog); self.ids = ids; self.clock = clock
     }
 
@@ -64,10 +67,15 @@ public struct WorkflowService: Sendable {
                                          workflowName: name, version: workflow.currentVersion, enabled: workflow.enabled)
             }
             try await tx.setUsageEnabled(workflow: workflow.id.rawValue, enabled: workflow.enabled, name: name)
+            var details: [String: JSONValue] = ["version": .int(workflow.currentVersion),
+                                                "environment": .string((EnvironmentGuard.environment(of: definition) ?? .production).rawValue)]
+            let allowing = EnvironmentGuard.allowingNodes(definition)
+            if !allowing.isEmpty { details["allowProduction"] = .array(allowing.map { .string($0) }) }
             try await tx.appendAudit(AuditEvent(id: ids.make(), workspaceID: workspace, at: now, actor: user.rawValue, action: "workflow.saved",
-                                                target: workflow.id.rawValue, details: ["version": .int(workflow.currentVersion)]))
+                                                target: workflow.id.rawValue, details: details))
             let hook = try await Self.syncTriggers(definition, workflow, now: now, ids: ids, tx)
-            return WorkflowState(workflow: workflow, definition: definition, broken: [], hookID: hook)
+            return WorkflowState(workflow: workflow, definition: definition, broken: [], hookID: hook,
+                                 warnings: EnvironmentGuard.warnings(definition, connections: references.connections))
         }
     }
 
@@ -76,9 +84,10 @@ public struct WorkflowService: Sendable {
         try await store.read { tx in
             guard let workflow = try await tx.workflow(id, in: workspace),
                   let version = try await tx.workflowVersion(of: id, workflow.currentVersion) else { throw SpojkaError.notFound("Workflow") }
-            let broken = try await Self.broken(version.definition, in: workspace, tx)
+            let (broken, live) = try await brokenNodes(version.definition, in: workspace, tx)
             let hook = Self.triggerConfig(version.definition)?["kind"]?.stringValue == "webhook" ? try await tx.webhookID(of: id) : nil
-            return WorkflowState(workflow: workflow, definition: version.definition, broken: broken, hookID: hook)
+            return WorkflowState(workflow: workflow, definition: version.definition, broken: broken, hookID: hook,
+                                 warnings: EnvironmentGuard.warnings(version.definition, connections: live))
         }
     }
 

@@ -5,10 +5,11 @@ import SpojkaCore
 public struct WorkflowValidator: Sendable {
     /// Node types of DESIGN §7.
     public static let nodeTypes: Set<String> = ["trigger", "connector", "transform", "condition", "loop", "parallel", "human", "subworkflow", "response"]
-    let catalog: Catalog
+    let catalogs: LiveCatalog
+    var catalog: Catalog { catalogs.current }
 
-    /// Creates a validator over the connector catalog.
-    public init(catalog: Catalog) { self.catalog = catalog }
+    /// Creates a validator over the connector catalog in force.
+    public init(catalog: LiveCatalog) { self.catalogs = catalog }
 
     /// What a definition may refer to in its workspace, read at save time.
     public struct References: Sendable {
@@ -53,6 +54,7 @@ public struct WorkflowValidator: Sendable {
             out += templateProblems(node["config"] ?? .null, path: "nodes.\(id).config")
         }
         if let problem = NodeLimits.numberProblem(definition["timeoutSeconds"], 1...NodeLimits.maxSeconds) { out.append(("timeoutSeconds", problem)) }
+        out += EnvironmentGuard.problems(definition, connections: connections)
         let triggers = types.values.filter { $0 == "trigger" }.count
         if triggers != 1 { out.append(("nodes", "must have exactly one trigger node (found \(triggers))")) }
         out += edgeProblems(definition["edges"]?.arrayValue ?? [], types: types, nodes: nodes)

@@ -27,6 +27,8 @@ public struct Dependencies: Sendable {
     public var ids: any IDGenerator = SystemIDGenerator()
     /// Called once the server listens, with the bound port.
     public var onListening: @Sendable (Int) async -> Void = { _ in }
+    /// Reloads of the connector folder on demand (tests); SIGHUP does the same for a server with a folder.
+    public var reloads: ReloadTrigger?
 
     /// The production defaults.
     public init() {}
@@ -47,7 +49,8 @@ public func buildApplication(config: ServerConfig, logger: Logger, dependencies:
     let driver = try await Bootstrap.openDriver(config, logger: logger)
     let store = SQLStore(driver: MeteredDriver(driver, factory: metrics))
     let keyRing = KeyRing(master: prepared.masterKey, store: store, ids: dependencies.ids, clock: dependencies.clock)
-    let catalog = try loadCatalog()
+    let builtins = try loadCatalog()
+    let catalog = LiveCatalog(ConnectorFolder.snapshot(builtins: builtins, directory: config.connectorsDirectory))
     let policy = NetworkPolicy(allowPrivateNetwork: config.allowPrivateNetwork)
     let transport = PolicyHTTPTransport(policy: policy, connectTimeout: .milliseconds(Int64(config.httpConnectTimeout * 1000)))
     let runtime = ToolRuntime(transport: transport, implementations: BuiltinConnectors.implementations(destinations: policy),
@@ -89,7 +92,9 @@ public func buildApplication(config: ServerConfig, logger: Logger, dependencies:
     if let postgres = driver as? PostgresDriver { app.addServices(postgres) }
     // Services stop in reverse order: the engine first, then the transport and the database.
     app.addServices(DriverCloser(driver: driver), TransportCloser(transport: transport), services.engine,
-                    OAuthRefresher(connections: services.connections))
+                    OAuthRefresher(connections: services.connections),
+                    CatalogReloader(live: catalog, builtins: builtins, directory: config.connectorsDirectory, store: store,
+                                    connections: services.connections, trigger: dependencies.reloads, logger: logger))
     return app
 }
 

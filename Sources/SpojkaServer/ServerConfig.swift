@@ -52,6 +52,10 @@ public struct ServerConfig: Sendable {
     /// (`SPOJKA_ENGINE_TICK_SECONDS`, default 1).
     public var engineTickSeconds = 1.0
 
+    /// The operator's connector folder (`SPOJKA_CONNECTORS_DIR`): `<key>/manifest.json` and `icon.svg`, loaded beside the
+    /// built-ins at start and again on SIGHUP (`spojka connectors reload`).
+    public var connectorsDirectory: String?
+
     /// The defaults.
     public init() {}
 
@@ -80,6 +84,7 @@ public struct ServerConfig: Sendable {
         if let margin = env["SPOJKA_OAUTH_REFRESH_MARGIN_SECONDS"] { config.oauthRefreshMargin = Double(try int(margin, "SPOJKA_OAUTH_REFRESH_MARGIN_SECONDS", 0...86400)) }
         if let tick = env["SPOJKA_OAUTH_REFRESH_TICK_SECONDS"] { config.oauthRefreshTick = Double(try int(tick, "SPOJKA_OAUTH_REFRESH_TICK_SECONDS", 1...3600)) }
         if let url = env["SPOJKA_OAUTH_RETURN_URL"], !url.isEmpty { config.oauthReturnURL = url }
+        if let folder = env["SPOJKA_CONNECTORS_DIR"], !folder.isEmpty { config.connectorsDirectory = folder }
         if let journal = env["SPOJKA_RUN_JOURNAL"] {
             guard ["durable", "memory"].contains(journal) else { throw ConfigError("SPOJKA_RUN_JOURNAL must be durable or memory") }
             config.durableRuns = journal == "durable"
@@ -93,6 +98,8 @@ public struct ServerConfig: Sendable {
 
     /// The key file path inside the data directory.
     public var keyFilePath: String { (dataDirectory as NSString).appendingPathComponent("master.key") }
+    /// The file `spojka serve` writes its process ID to, for `spojka connectors reload`.
+    public var pidFilePath: String { (dataDirectory as NSString).appendingPathComponent("spojka.pid") }
     /// The SQLite file path inside the data directory.
     public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("spojka.sqlite") }
     /// The public URL, derived from host and port when not set.

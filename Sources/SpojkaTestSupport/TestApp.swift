@@ -100,6 +100,8 @@ public struct TestApp: Sendable {
     public let logs = LogCapture()
     /// The app's clock.
     public let clock: TestClock
+    /// Reloads the app's connector folder while it runs (what SIGHUP does for `spojka serve`).
+    public let reloads = ReloadTrigger()
 
     /// A configuration on a fresh temporary data directory with a cheap password cost.
     public init(configure: (inout ServerConfig) -> Void = { _ in }, clock: TestClock = TestClock()) throws {
@@ -123,6 +125,7 @@ public struct TestApp: Sendable {
     public func runLive<T: Sendable>(port: Int = 0, _ body: @Sendable (String, TestAPI) async throws -> T) async throws -> T {
         var dependencies = Dependencies()
         dependencies.clock = clock
+        dependencies.reloads = reloads
         var live = config
         live.port = port
         let app = try await buildApplication(config: live, logger: logs.logger(level: config.logLevel), dependencies: dependencies)
@@ -139,6 +142,7 @@ public struct TestApp: Sendable {
     public func run<T: Sendable>(_ test: @Sendable (TestAPI) async throws -> T) async throws -> T {
         var dependencies = Dependencies()
         dependencies.clock = clock
+        dependencies.reloads = reloads
         let app = try await buildApplication(config: config, logger: logs.logger(), dependencies: dependencies)
         let transcript = LogCapture()
         let result: Result<T, any Error> = try await app.test(.router) { client in

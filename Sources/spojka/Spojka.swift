@@ -49,6 +49,9 @@ struct Serve: AsyncParsableCommand {
         } catch {
             fail(error)
         }
+        // `spojka connectors reload` finds this process here and sends it SIGHUP.
+        try? Data("\(getpid())\n".utf8).write(to: URL(fileURLWithPath: config.pidFilePath))
+        defer { try? FileManager.default.removeItem(atPath: config.pidFilePath) }
         try await app.runService()
     }
 }
@@ -100,7 +103,7 @@ func say(_ line: String) {
 }
 
 struct Connectors: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Work with connector manifests.", subcommands: [Validate.self, Schema.self, ImportConnector.self])
+    static let configuration = CommandConfiguration(abstract: "Work with connector manifests.", subcommands: [Validate.self, Schema.self, ImportConnector.self, ReloadConnectors.self])
 
     struct Validate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

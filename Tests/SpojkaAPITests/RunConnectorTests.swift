@@ -17,17 +17,11 @@ struct RunConnectorTests {
     }
 
     func withStripe(_ body: @Sendable (KeyedStripe, TestAPI, Owner, String, TestApp) async throws -> Void) async throws {
-        let stripe = KeyedStripe()
-        stripe.accepted.withLock { $0 = [Self.key] }
-        let app = try TestApp(configure: { $0.allowPrivateNetwork = true; $0.httpAttempts = 1 })
-        try await ReplicaServer.run(stripe.router) { base in
-            try await app.run { api in
-                let owner = try await api.setUp()
-                let created = try await api.request(.post, "/api/v1/workspaces/\(owner.workspace)/connections", token: owner.token,
-                                                    body: ["connector": "stripe", "name": "Stripe", "credentials": ["secretKey": .string(Self.key)],
-                                                           "serviceUrl": .string(base)])
-                try await body(stripe, api, owner, try #require(created.json["id"]?.stringValue, "\(created.text)"), app)
-            }
+        try await KeyedStripe.serving(accepting: Self.key) { stripe, base, api, owner, app in
+            let created = try await api.request(.post, "/api/v1/workspaces/\(owner.workspace)/connections", token: owner.token,
+                                                body: ["connector": "stripe", "name": "Stripe", "credentials": ["secretKey": .string(Self.key)],
+                                                       "serviceUrl": .string(base)])
+            try await body(stripe, api, owner, try #require(created.json["id"]?.stringValue, "\(created.text)"), app)
         }
     }
 

@@ -66,3 +66,17 @@ extension JSONValue {
         Dictionary((self["steps"]?.arrayValue ?? []).map { ($0["key"]?.stringValue ?? "", $0) }, uniquingKeysWith: { a, _ in a })
     }
 }
+
+extension KeyedStripe {
+    /// Runs `body` on a fresh app (private network allowed, one HTTP attempt) set up with an owner, beside a Stripe replica
+    /// that accepts `key`; `body` gets the replica, its base URL, the client, the owner and the app.
+    static func serving(accepting key: String,
+                        _ body: @Sendable (KeyedStripe, String, TestAPI, Owner, TestApp) async throws -> Void) async throws {
+        let stripe = KeyedStripe()
+        stripe.accepted.withLock { $0 = [key] }
+        let app = try TestApp(configure: { $0.allowPrivateNetwork = true; $0.httpAttempts = 1 })
+        try await ReplicaServer.run(stripe.router) { base in
+            try await app.run { api in try await body(stripe, base, api, try await api.setUp(), app) }
+        }
+    }
+}

@@ -16,6 +16,15 @@ public struct Catalog: Sendable {
 
     /// Loads `<key>/manifest.json` (and `icon.svg`) under `directory`; throws every issue found.
     public static func load(directory: URL, implementations: Set<String>? = nil) throws -> Catalog {
+        let scanned = try scan(directory: directory, implementations: implementations)
+        if !scanned.issues.isEmpty { throw CatalogError(issues: scanned.issues) }
+        return Catalog(connectors: scanned.manifests, icons: scanned.icons)
+    }
+
+    /// Every valid `<key>/manifest.json` under `directory` with its icon, and the issues of the others (named by
+    /// `<key>/manifest.json` and JSON path); one bad manifest does not keep the rest out.
+    public static func scan(directory: URL, implementations: Set<String>? = nil) throws
+        -> (manifests: [ConnectorManifest], icons: [String: String], issues: [ManifestIssue]) {
         var manifests: [ConnectorManifest] = []
         var icons: [String: String] = [:]
         var issues: [ManifestIssue] = []
@@ -32,12 +41,12 @@ public struct Catalog: Sendable {
             guard let manifest, found.isEmpty else { continue }
             if manifest.key != key {
                 issues.append(ManifestIssue(file: "\(key)/manifest.json", path: "/key", rule: "folder", message: "key \(manifest.key) differs from its folder \(key)"))
+                continue
             }
             manifests.append(manifest)
             icons[key] = (try? String(contentsOf: folder.appendingPathComponent("icon.svg"), encoding: .utf8))
         }
-        if !issues.isEmpty { throw CatalogError(issues: issues) }
-        return Catalog(connectors: manifests, icons: icons)
+        return (manifests, icons, issues)
     }
 
     /// The connector with `key`.

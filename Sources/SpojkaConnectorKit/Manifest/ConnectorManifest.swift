@@ -14,6 +14,8 @@ public struct ConnectorManifest: Codable, Sendable, Hashable {
     public var version: String
     /// Link to the service's API documentation.
     public var docsUrl: String?
+    /// What changed in each version, newest first (optional).
+    public var changelog: [ChangelogEntry]?
     /// How connections authenticate.
     public var auth: AuthSpec
     /// JSON Schema of non-secret per-connection settings.
@@ -32,6 +34,16 @@ public struct ConnectorManifest: Codable, Sendable, Hashable {
 
     /// The tool named `name`.
     public func tool(_ name: String) -> ToolSpec? { tools.first { $0.name == name } }
+}
+
+/// One version's entry in a manifest's changelog.
+public struct ChangelogEntry: Codable, Sendable, Hashable {
+    /// The version it describes.
+    public var version: String
+    /// When it was released (`YYYY-MM-DD`).
+    public var date: String?
+    /// One line per change.
+    public var changes: [String]
 }
 
 /// The authentication scheme of a connector.

@@ -19,6 +19,10 @@ public enum ManifestSchema {
         "description": {"type": "string", "minLength": 1},
         "version": {"type": "string", "pattern": "^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?$"},
         "docsUrl": {"type": "string", "pattern": "^https://"},
+        "changelog": {"type": "array", "items": {
+          "type": "object", "required": ["version", "changes"], "additionalProperties": false,
+          "properties": {"version": {"type": "string", "minLength": 1}, "date": {"type": "string", "format": "date"},
+                         "changes": {"type": "array", "items": {"type": "string", "minLength": 1}}}}},
         "auth": {"$ref": "#/$defs/auth"},
         "settings": {"$ref": "#/$defs/objectSchema"},
         "serviceUrl": {"type": "string", "pattern": "^(https?://|\\{\\{)"},

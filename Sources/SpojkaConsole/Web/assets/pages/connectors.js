@@ -33,7 +33,8 @@ class ConnectorsPage extends HTMLElement {
           connectorIcon(c.key, { size: 32 }),
           h('span', { class: 'card-text' }, h('strong', {}, c.name), h('span', { class: 'muted' }, c.description),
             h('span', { class: 'meta' }, c.authType === 'none' ? 'No connection needed' : authLabel(c.authType), ' · ',
-              `${c.toolCount} tool${c.toolCount === 1 ? '' : 's'}`)))))))));
+              `${c.toolCount} tool${c.toolCount === 1 ? '' : 's'}`, ` · v${c.version}`,
+              c.source === 'folder' ? ' · from your connector folder' : '')))))))));
     };
     replace(this, h('section', { class: 'page' }, pageHeader('Connectors'),
       h('p', { class: 'muted' }, 'A connector is an integration Spojka ships; a connection is your workspace\'s configured, credentialed instance of one.'),
