@@ -73,10 +73,10 @@ extension RunEngine {
                 guard let queue = tx as? any RunQueueStore else { return try await tx.claimRuns(owner: owner, now: now, until: until, limit: limit) }
                 return try await queue.claimQueued(owner: owner, now: now, until: until, limit: limit, perWorkspace: perWorkspace)
             }
-            for run in runs {
-                logger.debug("claimed run", metadata: ["run": .string(run.id.rawValue)])
-                schedule(.claimed(run))
+            if !runs.isEmpty {
+                logger.info("claimed queued runs", metadata: ["runs": .string(runs.map(\.id.rawValue).joined(separator: ","))])
             }
+            for run in runs { schedule(.claimed(run)) }
             return runs.count
         } catch {
             logger.error("claiming queued runs failed", metadata: ["error": .string("\(error)")])
@@ -98,7 +98,9 @@ extension RunEngine {
         }
         for (id, status) in gone {
             if status == .cancelled {
-                cancelled.withLock { _ = $0.insert(id) }
+                if cancelled.withLock({ $0.insert(id).inserted }) {
+                    logger.info("run cancelled elsewhere; stopping it here", metadata: ["run": .string(id.rawValue)])
+                }
             } else {
                 logger.warning("run lease lost; another process continues it", metadata: ["run": .string(id.rawValue)])
                 lost.withLock { _ = $0.insert(id) }
