@@ -46,8 +46,19 @@ extension RunEngine {
     /// Hands a job to the executor, counting it against this process's capacity.
     func schedule(_ job: Job) {
         inflight.add(1, ordering: .relaxed)
+        held.withLock { _ = $0.insert(job.runID) }
         enqueue.yield(job)
     }
+
+    /// After a job ended: frees its slot and wakes the claim loop.
+    func done(_ job: Job) {
+        held.withLock { _ = $0.remove(job.runID) }
+        inflight.subtract(1, ordering: .relaxed)
+        doorbell.ring()
+    }
+
+    /// The runs this process holds: scheduled or executing, subworkflow children included.
+    var holding: Set<ID<Run>> { held.withLock { $0 }.union(driving.withLock { $0 }) }
 
     /// Claims queued runs whenever this process has free capacity: at once when it queued one itself or a run ended
     /// here, otherwise every `poll` (runs queued by other processes).
@@ -73,10 +84,13 @@ extension RunEngine {
                 guard let queue = tx as? any RunQueueStore else { return try await tx.claimRuns(owner: owner, now: now, until: until, limit: limit) }
                 return try await queue.claimQueued(owner: owner, now: now, until: until, limit: limit, perWorkspace: perWorkspace)
             }
-            if !runs.isEmpty {
-                logger.info("claimed queued runs", metadata: ["runs": .string(runs.map(\.id.rawValue).joined(separator: ","))])
+            // A run this process already executes (its renewal came late) keeps its one execution here.
+            let mine = holding
+            let claimed = runs.filter { !mine.contains($0.id) }
+            if !claimed.isEmpty {
+                logger.info("claimed queued runs", metadata: ["runs": .string(claimed.map(\.id.rawValue).joined(separator: ","))])
             }
-            for run in runs { schedule(.claimed(run)) }
+            for run in claimed { schedule(.claimed(run)) }
             return runs.count
         } catch {
             logger.error("claiming queued runs failed", metadata: ["error": .string("\(error)")])
@@ -88,7 +102,7 @@ extension RunEngine {
     func renew(now: Date) async throws {
         let until = now.addingTimeInterval(Self.seconds(options.lease))
         let owner = self.owner
-        let executing = Array(driving.withLock { $0 })
+        let executing = Array(holding)
         let gone = try await store.transaction { tx -> [(id: ID<Run>, status: Run.Status)] in
             guard let queue = tx as? any RunQueueStore else {
                 try await tx.renewLeases(owner: owner, until: until)

@@ -20,8 +20,7 @@ extension RunEngine: Service {
                     group.addTask {
                         await self.performTracked(job)
                         await slots.release()
-                        self.inflight.subtract(1, ordering: .relaxed)
-                        self.doorbell.ring()
+                        self.done(job)
                     }
                 }
                 group.cancelAll()

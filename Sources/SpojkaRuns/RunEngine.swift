@@ -69,8 +69,9 @@ public final class RunEngine: Sendable {
     let driving = Mutex<Set<ID<Run>>>([])
     /// The tasks of the jobs executing here, by run.
     let active = Mutex<[ID<Run>: Task<Void, Never>]>([:])
-    /// Jobs handed to the executor and not yet done.
+    /// Jobs handed to the executor and not yet done, and their runs.
     let inflight = Atomic<Int>(0)
+    let held = Mutex<Set<ID<Run>>>([])
     /// Wakes the claim loop.
     let doorbell = Doorbell()
     /// The last queue figures read, and how many runs this process queued since.

@@ -7,33 +7,26 @@ extension SQLStoreTransaction: RunQueueStore {
 
     func claimQueued(owner: String, now: Date, until: Date, limit: Int, perWorkspace: Int) async throws -> [Run] {
         guard limit > 0 else { return [] }
-        var busy: [String: Int] = [:]
-        for row in try await db.query("""
-            SELECT workspace_id, COUNT(*) AS n FROM runs WHERE status = 'running' AND lease_until >= ? GROUP BY workspace_id
-            """, [.date(now)]) {
-            busy[try row.string("workspace_id")] = Int(try row.int("n"))
-        }
-        // At most `perWorkspace` candidates per workspace, so one workspace's backlog cannot hide the others' runs.
-        // On PostgreSQL, rows another claimer has locked are passed over (it is taking them).
-        let lock = db.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+        // Oldest first, at most as many per workspace as it has free slots (so one workspace's backlog neither exceeds its
+        // limit nor hides the other workspaces' runs). Three times `limit` candidates, so that concurrent claimers
+        // passing over each other's rows still find work.
         let candidates = try await db.query("""
-            SELECT id, workspace_id FROM runs WHERE id IN (
-              SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY workspace_id ORDER BY created_at, id) AS rank
-                              FROM runs WHERE \(Self.claimable)) ranked WHERE rank <= ?)
-            AND \(Self.claimable) ORDER BY created_at, id LIMIT ?\(lock)
-            """, [.date(now), .int(Int64(perWorkspace)), .date(now), .int(Int64(limit + perWorkspace))])
-        var chosen: [String] = []
-        for row in candidates where chosen.count < limit {
-            let workspace = try row.string("workspace_id")
-            guard busy[workspace, default: 0] < perWorkspace else { continue }
-            busy[workspace, default: 0] += 1
-            chosen.append(try row.string("id"))
-        }
-        guard !chosen.isEmpty else { return [] }
-        let marks = chosen.map { _ in "?" }.joined(separator: ", ")
+            SELECT q.id FROM (
+              SELECT id, workspace_id, created_at, ROW_NUMBER() OVER (PARTITION BY workspace_id ORDER BY created_at, id) AS rank
+              FROM runs WHERE \(Self.claimable)) q
+            LEFT JOIN (SELECT workspace_id, COUNT(*) AS n FROM runs WHERE status = 'running' AND lease_until >= ? GROUP BY workspace_id) b
+              ON b.workspace_id = q.workspace_id
+            WHERE q.rank + COALESCE(b.n, 0) <= ? ORDER BY q.created_at, q.id LIMIT ?
+            """, [.date(now), .date(now), .int(Int64(perWorkspace)), .int(Int64(limit * 3))]).map { try $0.string("id") }
+        guard !candidates.isEmpty else { return [] }
+        let marks = candidates.map { _ in "?" }.joined(separator: ", ")
+        // On PostgreSQL, rows another claimer is taking right now are passed over (SKIP LOCKED), never waited for.
+        let lock = db.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
         return try await db.query("""
-            UPDATE runs SET lease_owner = ?, lease_until = ? WHERE id IN (\(marks)) AND \(Self.claimable) RETURNING *
-            """, [.text(owner), .date(until)] + chosen.map { .text($0) } + [.date(now)]).map(Self.run)
+            UPDATE runs SET lease_owner = ?, lease_until = ? WHERE id IN (
+              SELECT id FROM runs WHERE id IN (\(marks)) AND \(Self.claimable) ORDER BY created_at, id LIMIT ?\(lock))
+            RETURNING *
+            """, [.text(owner), .date(until)] + candidates.map { .text($0) } + [.date(now), .int(Int64(limit))]).map(Self.run)
             .sorted { ($0.createdAt, $0.id.rawValue) < ($1.createdAt, $1.id.rawValue) }
     }
 
