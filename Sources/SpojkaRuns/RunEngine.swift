@@ -207,8 +207,10 @@ public final class RunEngine: Sendable {
             return try await tx.run(id, in: workspace)!
         }
         // Here it stops at once; on another process, at that process's next lease renewal.
-        cancelled.withLock { _ = $0.insert(id) }
-        active.withLock { $0[id] }?.cancel()
+        if holding.contains(id) {
+            cancelled.withLock { _ = $0.insert(id) }
+            active.withLock { $0[id] }?.cancel()
+        }
         return run
     }
 }

@@ -33,12 +33,27 @@ struct RunQueueContractTests {
         }
     }
 
+    func renew(_ store: SQLStore, _ owner: String, until: Date, _ executing: [ID<Run>]) async throws -> [ID<Run>: Run.Status] {
+        let gone = try await store.transaction { tx in
+            try await (tx as! any RunQueueStore).renewLeases(owner: owner, until: until, executing: executing)
+        }
+        return Dictionary(uniqueKeysWithValues: gone.map { ($0.id, $0.status) })
+    }
+
+    /// A fresh store of `backend` with `count` queued runs of one workspace.
+    func withQueued(_ backend: Backend, _ count: Int, _ body: @Sendable (SQLStore, [ID<Run>]) async throws -> Void) async throws {
+        try await TestDatabase.withDriver(backend) { driver in
+            let store = SQLStore(driver: driver)
+            try await body(store, try await queue(store, count: count, from: t0).1)
+        }
+    }
+
     @Test(arguments: StoreContractTests.backends)
     func oneWorkspacesBacklogDoesNotStarveAnother(_ backend: Backend) async throws {
         try await TestDatabase.withDriver(backend) { driver in
             let store = SQLStore(driver: driver)
-            let (busy, backlog) = try await queue(store, count: 10, from: t0)
-            let (quiet, later) = try await queue(store, count: 2, from: t0.addingTimeInterval(100))
+            let (_, backlog) = try await queue(store, count: 10, from: t0)
+            let (_, later) = try await queue(store, count: 2, from: t0.addingTimeInterval(100))
             let now = t0.addingTimeInterval(200)
             let stats = try await store.read { try await ($0 as! any RunQueueStore).queueStats(now: now) }
             #expect(stats == RunQueueStats(depth: 12, oldest: t0))
@@ -58,37 +73,27 @@ struct RunQueueContractTests {
             #expect(try await claim(store, "eng_b", at: now, limit: 5, perWorkspace: 3).map(\.id) == [backlog[3]])
             let expired = try await claim(store, "eng_c", at: now.addingTimeInterval(31), limit: 20, perWorkspace: 100)
             #expect(Set(expired.map(\.id)) == Set(backlog.dropFirst(1)).union(later), "everything unfinished, its leases lapsed")
-            _ = (busy, quiet)
         }
     }
 
     @Test(arguments: StoreContractTests.backends)
     func renewalReportsRunsCancelledOrTakenOver(_ backend: Backend) async throws {
-        try await TestDatabase.withDriver(backend) { driver in
-            let store = SQLStore(driver: driver)
-            let (_, runs) = try await queue(store, count: 3, from: t0)
+        try await withQueued(backend, 3) { store, runs in
             let now = t0.addingTimeInterval(10)
             #expect(try await claim(store, "eng_a", at: now, limit: 3, perWorkspace: 10).count == 3)
             let cancelled = runs[0]
             #expect(try await store.transaction { try await $0.transitionRun(cancelled, from: [.running], to: .cancelled, error: nil, at: now) })
             // eng_a stalls past its lease; eng_b takes the runs over; eng_a's next renewal learns it.
             #expect(try await claim(store, "eng_b", at: now.addingTimeInterval(31), limit: 3, perWorkspace: 10).map(\.id) == Array(runs.dropFirst()))
-            let gone = try await store.transaction { tx in
-                try await (tx as! any RunQueueStore).renewLeases(owner: "eng_a", until: now.addingTimeInterval(60), executing: runs)
-            }
-            #expect(Dictionary(uniqueKeysWithValues: gone.map { ($0.id, $0.status) }) == [runs[0]: .cancelled, runs[1]: .running, runs[2]: .running])
-            let mine = try await store.transaction { tx in
-                try await (tx as! any RunQueueStore).renewLeases(owner: "eng_b", until: now.addingTimeInterval(60), executing: Array(runs.dropFirst()))
-            }
-            #expect(mine.isEmpty)
+            let gone = try await renew(store, "eng_a", until: now.addingTimeInterval(60), runs)
+            #expect(gone == [runs[0]: .cancelled, runs[1]: .running, runs[2]: .running])
+            #expect(try await renew(store, "eng_b", until: now.addingTimeInterval(60), Array(runs.dropFirst())).isEmpty)
         }
     }
 
     @Test(arguments: StoreContractTests.backends)
     func concurrentClaimersNeverTakeTheSameRun(_ backend: Backend) async throws {
-        try await TestDatabase.withDriver(backend) { driver in
-            let store = SQLStore(driver: driver)
-            let (_, runs) = try await queue(store, count: 60, from: t0)
+        try await withQueued(backend, 60) { store, runs in
             let now = t0.addingTimeInterval(100)
             let claimed = try await withThrowingTaskGroup(of: [ID<Run>].self) { group in
                 for i in 0..<6 {
