@@ -130,15 +130,17 @@ extension RunEngine {
         queueFigures.withLock { $0 = (stats, 0) }
     }
 
-    /// Runs waiting to be claimed (as of the last tick, plus those this process queued since) and the oldest one's
-    /// wait in seconds.
+    /// Runs waiting to be claimed across all processes and the oldest one's wait in seconds, as of the last tick.
     public var queueDepth: (depth: Int, ageSeconds: Double) {
-        let (stats, since) = queueFigures.withLock { $0 }
-        return (stats.depth + since, stats.oldest.map { max(0, clock.now().timeIntervalSince($0)) } ?? 0)
+        let stats = queueFigures.withLock { $0.stats }
+        return (stats.depth, stats.oldest.map { max(0, clock.now().timeIntervalSince($0)) } ?? 0)
     }
 
-    /// Whether the queue is deeper than `maxQueueDepth`: async webhooks are refused (429) rather than queued.
-    public var queueIsFull: Bool { queues && queueDepth.depth >= options.maxQueueDepth }
+    /// Whether the queue is deeper than `maxQueueDepth` (as of the last tick, plus the runs this process queued
+    /// since): async webhooks are then refused (429) rather than queued.
+    public var queueIsFull: Bool {
+        queues && queueFigures.withLock { $0.stats.depth + $0.since } >= options.maxQueueDepth
+    }
 
     /// Counts a run this process queued (until the next refresh reads the real depth).
     func countQueued() {

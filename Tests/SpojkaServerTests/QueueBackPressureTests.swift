@@ -45,7 +45,7 @@ struct QueueBackPressureTests {
             // The queue's depth and age are metrics (cluster-wide, refreshed every engine tick).
             var depth = 0.0
             let deadline = Date().addingTimeInterval(30)
-            while depth < Double(accepted.count), Date() < deadline {
+            while depth != Double(accepted.count), Date() < deadline {
                 let text = try await cluster.api(0).request("GET", "/metrics").text
                 depth = text.split(separator: "\n").first { $0.hasPrefix("spojka_run_queue_depth ") }.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
                 #expect(text.contains("spojka_run_queue_age_seconds"))
