@@ -48,11 +48,14 @@ extension RunEngine {
             }
         } catch let error where interrupted(run.id, error) {
             // Cancelled (its status already says so), taken over by another process, or this process is stopping.
+            let wasLost = lost.withLock { $0.remove(run.id) } != nil
             if cancelled.withLock({ $0.contains(run.id) }) {
                 run.status = .cancelled
                 respond(run, summary(run))
+            } else if !wasLost {
+                // Stopped from outside (a cancelled parent, a shutdown): another process may continue it at once.
+                await release(run.id)
             }
-            _ = lost.withLock { $0.remove(run.id) }
             return run
         } catch let ended as RunEnded {
             return (try? await finish(&run, .completed, output: ended.response.body, error: nil, response: ended.response,
@@ -67,6 +70,18 @@ extension RunEngine {
             let json: JSONValue = ["code": "internal_error", "message": "the run failed unexpectedly"]
             return (try? await finish(&run, .failed, output: nil, error: json, response: nil)) ?? run
         }
+    }
+
+    /// Lets a run this process stopped executing be claimed at once (in its own task: the caller's may be cancelled).
+    func release(_ id: ID<Run>) async {
+        let owner = self.owner
+        await Task {
+            _ = try? await store.transaction { tx in
+                guard var run = try await tx.run(id), run.status == .running, run.lease?.owner == owner else { return }
+                run.lease = (owner, Date(timeIntervalSince1970: 0))
+                try await tx.updateRun(run)
+            }
+        }.value
     }
 
     /// Whether `error` ends an execution without recording anything: a cancel, a lost lease, or a shutdown (the run then
