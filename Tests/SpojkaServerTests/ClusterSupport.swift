@@ -87,7 +87,7 @@ struct Cluster: Sendable {
         let directory = try TestDatabase.temporaryDirectory()
         var environment = ["SPOJKA_DATABASE_URL": database, "SPOJKA_MASTER_KEY": MasterKey.generate().base64().reveal(),
                            "SPOJKA_PASSWORD_COST": "10", "SPOJKA_ALLOW_PRIVATE_NETWORK": "true", "SPOJKA_HTTP_ATTEMPTS": "1",
-                           "SPOJKA_PUBLIC_URL": "http://spojka.test", "SPOJKA_RUN_LEASE_SECONDS": "3", "SPOJKA_ENGINE_TICK_SECONDS": "0.2"]
+                           "SPOJKA_PUBLIC_URL": "http://spojka.test", "SPOJKA_RUN_LEASE_SECONDS": "5", "SPOJKA_ENGINE_TICK_SECONDS": "0.2"]
         environment.merge(extra) { _, new in new }
         var nodes: [SpojkaNode] = []
         for i in 0..<servers {

@@ -64,7 +64,9 @@ struct ClusterTests {
             for n in 0..<300 { #expect(calls.count("\(n)/a") == 1 && calls.count("\(n)/b") == 1, "run \(n): \(calls.count("\(n)/a")), \(calls.count("\(n)/b"))") }
             let claimedBy = cluster.nodes.map { Set($0.claimedRuns) }
             #expect(claimedBy.allSatisfy { !$0.intersection(first.values).isEmpty }, "runs executed on every process: \(claimedBy.map(\.count))")
-            #expect(claimedBy.map(\.count).reduce(0, +) == 300, "each run was claimed once")
+            // (A run may be claimed twice only when a process stalled past its lease; the replica's counts above are what
+            // must hold: the stalled process notices the loss at its next renewal and stops the run.)
+            #expect(claimedBy.reduce(Set<String>()) { $0.union($1) }.isSuperset(of: first.values), "every run was claimed")
 
             // kill -9 a server in the middle of 150 more: every accepted run completes, no completed step repeats.
             let victim = cluster.nodes[1]
