@@ -17,6 +17,8 @@ extension SpojkaError.Code {
 struct HookRoutes {
     let services: APIServices
     static let runHeader = HTTPField.Name("X-Spojka-Run")!
+    /// The `Retry-After` of a webhook refused because the run queue is full.
+    static let retryAfterSeconds = 5
     /// Headers a response node never sets (the engine refuses them too).
     static let serverHeaders: Set<HTTPField.Name> = [.contentLength, .transferEncoding, .connection, .setCookie, .contentSecurityPolicy,
                                                      .xContentTypeOptions, runHeader]
@@ -51,6 +53,10 @@ struct HookRoutes {
                                 "query": .object(Dictionary(request.uri.queryParameters.map { (String($0.key), JSONValue.string(String($0.value))) },
                                                             uniquingKeysWith: { a, _ in a }))]
         let sync = trigger["mode"]?.stringValue == "sync"
+        // Back-pressure: beyond the configured queue depth an async webhook is refused before anything is recorded.
+        if !sync, services.engine.queueIsFull {
+            throw SpojkaError(.rateLimited, "The run queue is full; retry later", details: ["retryAfterSeconds": .int(Self.retryAfterSeconds)])
+        }
         let wait = sync ? Duration.milliseconds(Int64((trigger["timeoutSeconds"]?.doubleValue ?? 30) * 1000)) : nil
         let outcome = try await services.engine.start(
             RunEngine.StartRequest(workspace: target.workspace, workflow: target.workflow, input: input, trigger: "webhook", user: nil, preloaded: workflow),

@@ -74,13 +74,16 @@ public actor GroupCommitJournal: RunJournal {
         let batch = Array(pending.prefix(maxBatch))
         pending.removeFirst(batch.count)
         let all = batch.flatMap(\.writes)
-        let outcome: Result<Void, any Error>
-        do {
-            try await store.transaction { tx in for write in all { try await write.apply(tx) } }
-            outcome = .success(())
-        } catch {
-            outcome = .failure(error)
-        }
+        // In its own task: cancelling the leader's run (a user cancel) must not cancel the other writers' commit.
+        let store = self.store
+        let outcome: Result<Void, any Error> = await Task {
+            do {
+                try await store.transaction { tx in for write in all { try await write.apply(tx) } }
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }.value
         for entry in batch where entry.ticket != ticket {
             switch outcome {
             case .success: waiters.removeValue(forKey: entry.ticket)?.resume(returning: .committed)

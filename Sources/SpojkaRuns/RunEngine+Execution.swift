@@ -13,6 +13,8 @@ extension RunEngine {
         switch job {
         case .fresh(let run, let graph):
             _ = await drive(run, graph: graph, replay: [:])  // nothing committed yet beyond the run itself
+        case .claimed(let run):
+            _ = await drive(run, graph: nil, replay: nil)
         case .resume(let id):
             do {
                 guard let run = try await store.read({ try await $0.run(id) }), run.status == .running else { return }
@@ -26,7 +28,11 @@ extension RunEngine {
     /// Runs `run` (replaying committed steps) and records how it ended; returns its final (or waiting) state.
     func drive(_ run: Run, graph: CompiledWorkflow?, replay: [String: RunStep]?) async -> Run {
         var run = run
-        defer { _ = cancelled.withLock { $0.remove(run.id) } }
+        driving.withLock { _ = $0.insert(run.id) }
+        defer {
+            _ = cancelled.withLock { $0.remove(run.id) }
+            _ = driving.withLock { $0.remove(run.id) }
+        }
         do {
             let graph = try await graphOf(run, graph)
             let steps: [String: RunStep]
@@ -40,6 +46,17 @@ extension RunEngine {
             case .completed(let output): return try await finish(&run, .completed, output: output, error: nil, response: nil)
             case .waiting: return try await finish(&run, .waiting, output: nil, error: nil, response: nil)
             }
+        } catch let error where interrupted(run.id, error) {
+            // Cancelled (its status already says so), taken over by another process, or this process is stopping.
+            let wasLost = lost.withLock { $0.remove(run.id) } != nil
+            if cancelled.withLock({ $0.contains(run.id) }) {
+                run.status = .cancelled
+                respond(run, summary(run))
+            } else if !wasLost {
+                // Stopped from outside (a cancelled parent, a shutdown): another process may continue it at once.
+                await release(run.id)
+            }
+            return run
         } catch let ended as RunEnded {
             return (try? await finish(&run, .completed, output: ended.response.body, error: nil, response: ended.response,
                                       recorded: ended.recorded)) ?? run
@@ -48,18 +65,29 @@ extension RunEngine {
         } catch is RunTimedOut {
             let error: JSONValue = ["code": "run_timeout", "message": "the run exceeded the workflow's timeout"]
             return (try? await finish(&run, .timedOut, output: nil, error: error, response: nil)) ?? run
-        } catch is RunCancelled {
-            run.status = .cancelled
-            respond(run, summary(run))
-            return run
-        } catch is CancellationError {
-            // Shutting down: the run stays `running` and resumes in the next process.
-            return run
         } catch {
             logger.error("run failed unexpectedly", metadata: ["run": .string(run.id.rawValue), "error": .string("\(error)")])
             let json: JSONValue = ["code": "internal_error", "message": "the run failed unexpectedly"]
             return (try? await finish(&run, .failed, output: nil, error: json, response: nil)) ?? run
         }
+    }
+
+    /// Lets a run this process stopped executing be claimed at once (in its own task: the caller's may be cancelled).
+    func release(_ id: ID<Run>) async {
+        let owner = self.owner
+        await Task {
+            _ = try? await store.transaction { tx in
+                guard var run = try await tx.run(id), run.status == .running, run.lease?.owner == owner else { return }
+                run.lease = (owner, Date(timeIntervalSince1970: 0))
+                try await tx.updateRun(run)
+            }
+        }.value
+    }
+
+    /// Whether `error` ends an execution without recording anything: a cancel, a lost lease, or a shutdown (the run then
+    /// stays `running` and resumes in the next process).
+    func interrupted(_ id: ID<Run>, _ error: any Error) -> Bool {
+        error is RunCancelled || error is CancellationError || cancelled.withLock { $0.contains(id) } || lost.withLock { $0.contains(id) }
     }
 
     func graphOf(_ run: Run, _ graph: CompiledWorkflow?) async throws -> CompiledWorkflow {
@@ -113,18 +141,23 @@ extension RunEngine {
         responses.withLock { $0[run.id] }?.fulfil(Outcome(run: run, response: response))
     }
 
-    /// Moves a waiting run back to running under this process's lease and queues it.
+    /// Moves a waiting run back to running and queues it (in the database for any process, or here in memory).
     func wake(_ id: ID<Run>) async throws {
         let now = clock.now()
-        let until = now.addingTimeInterval(Self.seconds(options.lease))
-        let owner = self.owner
+        let lease = queues ? nil : (owner, now.addingTimeInterval(Self.seconds(options.lease)))
         let woke = try await store.transaction { tx -> Bool in
             guard try await tx.transitionRun(id, from: [.waiting], to: .running, error: nil, at: now),
                   var run = try await tx.run(id) else { return false }
-            run.lease = (owner, until)
+            run.lease = lease
             try await tx.updateRun(run)
             return true
         }
-        if woke { enqueue.yield(.resume(id)) }
+        requeued(id, woke)
+    }
+
+    /// After a run went back to `running`: wakes the claim loop, or executes it here when runs are not queued.
+    func requeued(_ id: ID<Run>, _ woke: Bool) {
+        guard woke else { return }
+        if queues { countQueued() } else { schedule(.resume(id)) }
     }
 }

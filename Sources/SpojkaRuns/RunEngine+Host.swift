@@ -8,6 +8,7 @@ extension RunEngine: NodeHost {
 
     func checkpoint(_ run: Run) throws {
         if cancelled.withLock({ $0.contains(run.id) }) { throw RunCancelled() }
+        if lost.withLock({ $0.contains(run.id) }) { throw CancellationError() }
         if let deadline = run.deadline, clock.now() > deadline { throw RunTimedOut() }
         try Task.checkCancellation()
     }

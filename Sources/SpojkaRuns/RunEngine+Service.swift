@@ -5,19 +5,22 @@ import SpojkaConnections
 import SpojkaCore
 
 extension RunEngine: Service {
-    /// Executes queued runs (at most `maxConcurrentRuns` at once) and, every tick, renews leases, takes over
-    /// orphaned runs, expires approvals and fires due schedules. Ends on graceful shutdown; runs still executing
-    /// stay `running` and are resumed by the next process.
+    /// Executes runs (at most `maxConcurrentRuns` at once), claims queued ones while it has room (unless
+    /// `claimsQueue` is off) and, every tick, renews leases (noticing runs cancelled or taken over), expires approvals
+    /// and fires due schedules. Ends on graceful shutdown; runs still executing stay `running`, with their leases
+    /// released so that another process resumes them at once.
     public func run() async throws {
         let slots = AsyncSemaphore(options.maxConcurrentRuns)
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.maintain() }
+                if options.claimsQueue && queues { group.addTask { await self.claimLoop() } }
                 for await job in jobs {
                     await slots.acquire()
                     group.addTask {
-                        await self.perform(job)
+                        await self.performTracked(job)
                         await slots.release()
+                        self.done(job)
                     }
                 }
                 group.cancelAll()
@@ -41,16 +44,8 @@ extension RunEngine: Service {
     public func tick() async {
         do {
             let now = clock.now()
-            let until = now.addingTimeInterval(Self.seconds(options.lease))
-            let owner = self.owner
-            let claimed = try await store.transaction { tx -> [Run] in
-                try await tx.renewLeases(owner: owner, until: until)
-                return try await tx.claimRuns(owner: owner, now: now, until: until, limit: 100)
-            }
-            for run in claimed {
-                logger.notice("resuming run", metadata: ["run": .string(run.id.rawValue)])
-                enqueue.yield(.resume(run.id))
-            }
+            try await renew(now: now)
+            if queues { try await refreshQueueStats(now: now) }
             try await expireApprovals(now)
             try await fireSchedules(now)
         } catch {
@@ -74,16 +69,16 @@ extension RunEngine: Service {
     func resolveApproval(_ step: RunStep) async throws {
         let now = clock.now()
         let until = now.addingTimeInterval(Self.seconds(options.lease))
-        let owner = self.owner
+        let lease = queues ? nil : (owner, until)
         let woke = try await store.transaction { tx -> Bool in
             guard try await tx.transitionRun(step.runID, from: [.waiting], to: .running, error: nil, at: now),
                   var run = try await tx.run(step.runID) else { return false }
             try await tx.upsertStep(step)
-            run.lease = (owner, until)
+            run.lease = lease
             try await tx.updateRun(run)
             return true
         }
-        if woke { enqueue.yield(.resume(step.runID)) }
+        requeued(step.runID, woke)
     }
 
     /// An approver's decision on a waiting human step.

@@ -14,8 +14,10 @@ extension SpojkaError.Code {
 
 /// Starts, executes, resumes and finishes workflow runs; durable through its journal.
 ///
-/// Executions run in the task group of ``run()`` (a `Service`); runs left `running` by a stopped process are
-/// taken over once their lease expires and resume from their last committed step.
+/// Executions run in the task group of ``run()`` (a `Service`). Runs answered synchronously execute in the process
+/// that started them; the others are queued in the database and claimed by any process with free capacity (a claim is
+/// a lease, renewed while the run executes). Runs left `running` by a stopped process become claimable once their
+/// lease expires and resume from their last committed step.
 public final class RunEngine: Sendable {
     /// Tunables of the engine.
     public struct Options: Sendable {
@@ -23,8 +25,18 @@ public final class RunEngine: Sendable {
         public var lease: Duration = .seconds(30)
         /// How often leases are renewed, orphans claimed, approvals expired and schedules checked.
         public var tick: Duration = .seconds(1)
-        /// How many runs execute at once.
+        /// How many runs execute at once in this process.
         public var maxConcurrentRuns = 512
+        /// Whether this process claims queued runs (`false`: it executes only the runs it answers synchronously).
+        public var claimsQueue = true
+        /// How many runs of one workspace execute at once across all processes, counted when queued runs are claimed.
+        public var maxRunsPerWorkspace = 256
+        /// Beyond this many queued runs, async webhooks are refused with 429 (nothing already queued is dropped).
+        public var maxQueueDepth = 10_000
+        /// How often the queue is checked for runs queued by other processes (at most `tick`).
+        public var poll: Duration = .milliseconds(200)
+        /// The most runs one claim takes.
+        public var claimBatch = 16
         /// How deep subworkflows may nest.
         public var maxDepth = 8
         /// Creates the defaults.
@@ -34,6 +46,7 @@ public final class RunEngine: Sendable {
     enum Job: Sendable {
         case fresh(Run, CompiledWorkflow)
         case resume(ID<Run>)
+        case claimed(Run)
     }
 
     let store: any Store
@@ -50,6 +63,19 @@ public final class RunEngine: Sendable {
     let compiled = Mutex<[String: (json: JSONValue, graph: CompiledWorkflow)]>([:])
     let cancelled = Mutex<Set<ID<Run>>>([])
     let responses = Mutex<[ID<Run>: Promise<Outcome?>]>([:])
+    /// Runs whose lease another process holds now: they stop here at once.
+    let lost = Mutex<Set<ID<Run>>>([])
+    /// Every run this process is driving (subworkflow children included): their leases are renewed and watched.
+    let driving = Mutex<Set<ID<Run>>>([])
+    /// The tasks of the jobs executing here, by run.
+    let active = Mutex<[ID<Run>: Task<Void, Never>]>([:])
+    /// Jobs handed to the executor and not yet done, and their runs.
+    let inflight = Atomic<Int>(0)
+    let held = Mutex<Set<ID<Run>>>([])
+    /// Wakes the claim loop.
+    let doorbell = Doorbell()
+    /// The last queue figures read, and how many runs this process queued since.
+    let queueFigures = Mutex<(stats: RunQueueStats, since: Int)>((RunQueueStats(depth: 0, oldest: nil), 0))
 
     /// A run's state when it ended, paused or answered, with the answer for a synchronous caller.
     public struct Outcome: Sendable {
@@ -107,12 +133,14 @@ public final class RunEngine: Sendable {
         var run = Run(id: ids.make(), workspaceID: request.workspace, workflowID: workflow.id, version: workflow.currentVersion, status: .running,
                       trigger: request.trigger, input: request.input, startedBy: request.user, createdAt: now)
         run.deadline = graph.timeout.map { now.addingTimeInterval(Self.seconds($0)) }
-        run.lease = (owner, now.addingTimeInterval(Self.seconds(options.lease)))
+        // Without a waiting caller the run is queued (no lease) for whichever process has room; with one, it runs here.
+        let queued = wait == nil && queues
+        run.lease = queued ? nil : (owner, now.addingTimeInterval(Self.seconds(options.lease)))
         let promise = wait.map { _ in Promise<Outcome?>() }
         if let promise { responses.withLock { $0[run.id] = promise } }
         // The trigger step is the run's input: it is not stored twice (reads show it as the first step).
         try await journal.write([.insertRun(run)] + extra)
-        enqueue.yield(.fresh(run, graph))
+        if queued { countQueued() } else { schedule(.fresh(run, graph)) }
         guard let wait, let promise else { return Outcome(run: run, response: nil) }
         defer { _ = responses.withLock { $0.removeValue(forKey: run.id) } }
         let outcome = await withTaskGroup(of: Outcome??.self) { group in
@@ -178,7 +206,11 @@ public final class RunEngine: Sendable {
                                                 target: id.rawValue))
             return try await tx.run(id, in: workspace)!
         }
-        cancelled.withLock { _ = $0.insert(id) }
+        // Here it stops at once; on another process, at that process's next lease renewal.
+        if holding.contains(id) {
+            cancelled.withLock { _ = $0.insert(id) }
+            active.withLock { $0[id] }?.cancel()
+        }
         return run
     }
 }

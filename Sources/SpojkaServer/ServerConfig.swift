@@ -51,6 +51,15 @@ public struct ServerConfig: Sendable {
     /// How often the engine renews leases, resumes orphaned runs, expires approvals and fires schedules
     /// (`SPOJKA_ENGINE_TICK_SECONDS`, default 1).
     public var engineTickSeconds = 1.0
+    /// Whether this process claims and executes queued runs (`SPOJKA_WORKER=false` or `serve --no-worker`: it then
+    /// executes only the runs it answers synchronously). Default true.
+    public var executesRuns = true
+    /// How many runs execute at once in this process (`SPOJKA_MAX_CONCURRENT_RUNS`, default 512).
+    public var maxConcurrentRuns = 512
+    /// How many runs of one workspace execute at once across all processes (`SPOJKA_WORKSPACE_MAX_RUNS`, default 256).
+    public var workspaceMaxRuns = 256
+    /// Beyond this many queued runs, async webhooks answer 429 with `Retry-After` (`SPOJKA_QUEUE_MAX_DEPTH`, default 10000).
+    public var queueMaxDepth = 10_000
 
     /// The operator's connector folder (`SPOJKA_CONNECTORS_DIR`): `<key>/manifest.json` and `icon.svg`, loaded beside the
     /// built-ins at start and again on SIGHUP (`spojka connectors reload`).
@@ -85,6 +94,15 @@ public struct ServerConfig: Sendable {
         if let tick = env["SPOJKA_OAUTH_REFRESH_TICK_SECONDS"] { config.oauthRefreshTick = Double(try int(tick, "SPOJKA_OAUTH_REFRESH_TICK_SECONDS", 1...3600)) }
         if let url = env["SPOJKA_OAUTH_RETURN_URL"], !url.isEmpty { config.oauthReturnURL = url }
         if let folder = env["SPOJKA_CONNECTORS_DIR"], !folder.isEmpty { config.connectorsDirectory = folder }
+        if let worker = env["SPOJKA_WORKER"] {
+            guard let value = ["true": true, "1": true, "false": false, "0": false][worker.lowercased()] else {
+                throw ConfigError("SPOJKA_WORKER must be true or false")
+            }
+            config.executesRuns = value
+        }
+        if let max = env["SPOJKA_MAX_CONCURRENT_RUNS"] { config.maxConcurrentRuns = try int(max, "SPOJKA_MAX_CONCURRENT_RUNS", 1...100_000) }
+        if let max = env["SPOJKA_WORKSPACE_MAX_RUNS"] { config.workspaceMaxRuns = try int(max, "SPOJKA_WORKSPACE_MAX_RUNS", 1...100_000) }
+        if let max = env["SPOJKA_QUEUE_MAX_DEPTH"] { config.queueMaxDepth = try int(max, "SPOJKA_QUEUE_MAX_DEPTH", 1...100_000_000) }
         if let journal = env["SPOJKA_RUN_JOURNAL"] {
             guard ["durable", "memory"].contains(journal) else { throw ConfigError("SPOJKA_RUN_JOURNAL must be durable or memory") }
             config.durableRuns = journal == "durable"
@@ -121,4 +139,9 @@ public struct ConfigError: Error, CustomStringConvertible {
     /// What is wrong and how to fix it.
     public let description: String
     init(_ message: String) { description = message }
+
+    /// A mode that only makes sense with several processes on one PostgreSQL database.
+    public static func sharedDatabaseNeeded(_ mode: String) -> ConfigError {
+        ConfigError("\(mode) needs SPOJKA_DATABASE_URL (PostgreSQL): with SQLite, the one `spojka serve` process executes every run")
+    }
 }

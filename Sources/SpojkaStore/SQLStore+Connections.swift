@@ -75,7 +75,12 @@ extension SQLStoreTransaction {
     }
 
     func appendConnectionEvent(_ e: ConnectionEvent) async throws {
-        // `seq` keeps the order of events written in the same millisecond.
+        // `seq` keeps the order of events written in the same millisecond. On PostgreSQL a row lock on the connection
+        // makes concurrent writers (other processes too) take the next `seq` one after another; `NO KEY UPDATE` does not
+        // conflict with the key-share locks the same transactions' foreign keys already hold (no deadlock).
+        if db.dialect == .postgres {
+            try await db.execute("SELECT id FROM connections WHERE id = ? FOR NO KEY UPDATE", [.text(e.connectionID.rawValue)])
+        }
         try await db.execute("""
             INSERT INTO connection_events (id, connection_id, seq, at, type, actor, from_value, to_value, reason)
             SELECT ?, ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ?, ?, ? FROM connection_events WHERE connection_id = ?

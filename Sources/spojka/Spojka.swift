@@ -10,7 +10,7 @@ struct Spojka: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "spojka",
         abstract: "Spojka: self-hosted workflow automation. Workflows call tools through connections, by ID.",
-        subcommands: [Serve.self, Migrate.self, Keys.self, Connectors.self, Connections.self, Tokens.self])
+        subcommands: [Serve.self, Worker.self, Migrate.self, Keys.self, Connectors.self, Connections.self, Tokens.self])
 }
 
 /// Options shared by commands that open the database.
@@ -30,11 +30,17 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @Option(help: "Address to listen on. Env: SPOJKA_HOST. Default 127.0.0.1") var host: String?
     @Option(help: "Port to listen on. Env: SPOJKA_PORT. Default 8080") var port: Int?
+    @Flag(help: "Execute only the runs answered synchronously; leave queued runs to `spojka worker` and other servers (PostgreSQL only). Env: SPOJKA_WORKER=false")
+    var noWorker = false
 
     func run() async throws {
         var config = try database.config()
         if let host { config.host = host }
         if let port { config.port = port }
+        if noWorker { config.executesRuns = false }
+        if !config.executesRuns && config.databaseURL == nil {
+            fail(ConfigError.sharedDatabaseNeeded("serve --no-worker"))
+        }
         let logger = makeLogger(config)
         var dependencies = Dependencies()
         let host = config.host
