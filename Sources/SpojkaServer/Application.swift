@@ -110,7 +110,7 @@ public func buildApplication(config: ServerConfig, logger: Logger, dependencies:
     let built = SpojkaAPI.buildRouter(services: services, metrics: composition.metrics, metricsText: { composition.metricsText() })
     // Agents: `/mcp` (Streamable HTTP) over the same tool-call path, authenticated by scoped API tokens.
     let mcp = MCPEndpoint(deps: MCPDependencies(
-        store: services.store, catalog: services.catalog, connections: services.connections, ids: dependencies.ids, clock: dependencies.clock,
+        store: services.store, catalog: services.catalogs, connections: services.connections, ids: dependencies.ids, clock: dependencies.clock,
         authenticate: { header in
             let principal = try await services.authenticate(bearer: header)
             return MCPCaller(userID: principal.user.id, tokenID: principal.tokenID, scope: principal.scope)
