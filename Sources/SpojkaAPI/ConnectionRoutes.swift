@@ -76,7 +76,8 @@ struct ConnectionRoutes {
         if let app = input.oauthApp {
             let started = try await connections.connectOAuth(NewOAuthConnection(
                 connector: input.connector, name: input.name, app: ID(rawValue: app), settings: input.settings ?? .object([:]),
-                environment: input.environment ?? .production, grantType: input.grant ?? "authorization_code"), in: workspace.id, by: principal.user.id)
+                environment: input.environment ?? .production, grantType: input.grant ?? "authorization_code", serviceURL: input.serviceUrl),
+                in: workspace.id, by: principal.user.id)
             return try Reply.json(try await json(started), status: .created)
         }
         let new = NewConnection(connector: input.connector, name: input.name, credentials: (input.credentials ?? [:]).mapValues(Secret.init),

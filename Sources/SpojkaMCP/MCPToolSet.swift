@@ -88,7 +88,8 @@ struct ToolSet {
         var out: [OfferedTool] = []
         var handles: Set<String> = []
         for connection in connections where scope.reaches(connection.id) {
-            guard let manifest = deps.catalog.connector(connection.connector) else { continue }
+            // A remote MCP server's connection offers the tools it discovered.
+            guard let manifest = try? deps.connections.toolSet(of: connection) else { continue }
             handles.insert(connection.handle)
             for tool in manifest.tools {
                 let readOnly = tool.annotations?.readOnlyHint == true

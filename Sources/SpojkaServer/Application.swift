@@ -50,7 +50,7 @@ public func buildApplication(config: ServerConfig, logger: Logger, dependencies:
     let catalog = try loadCatalog()
     let policy = NetworkPolicy(allowPrivateNetwork: config.allowPrivateNetwork)
     let transport = PolicyHTTPTransport(policy: policy)
-    let runtime = ToolRuntime(transport: transport, implementations: BuiltinConnectors.implementations(destinations: policy),
+    let runtime = ToolRuntime(transport: transport, implementations: BuiltinConnectors.implementations(destinations: policy, transport: transport),
                               retry: RetryPolicy(attempts: config.httpAttempts))
     var engineOptions = RunEngine.Options()
     engineOptions.lease = .milliseconds(Int64(config.runLeaseSeconds * 1000))

@@ -198,6 +198,10 @@ public enum Migrations {
             "CREATE UNIQUE INDEX connections_ws_handle ON connections(workspace_id, handle) WHERE deleted_at IS NULL",
             "ALTER TABLE api_tokens ADD COLUMN scope TEXT",
         ]),
+        // Remote MCP servers as connectors: the tools a connection discovered at its last verification (JSON).
+        Migration(name: "0012_connection_discovered_tools", statements: [
+            "ALTER TABLE connections ADD COLUMN tools TEXT",
+        ]),
     ]
 }
 

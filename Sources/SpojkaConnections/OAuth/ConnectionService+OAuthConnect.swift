@@ -26,11 +26,14 @@ public struct NewOAuthConnection: Sendable {
     public var environment: Connection.Environment
     /// `authorization_code` (default) or `client_credentials`.
     public var grantType: String
+    /// Service URL override (e.g. a remote MCP server's endpoint).
+    public var serviceURL: String?
 
     /// Creates the description.
     public init(connector: String, name: String, app: ID<OAuthApp>, settings: JSONValue = .object([:]),
-                environment: Connection.Environment = .production, grantType: String = "authorization_code") {
+                environment: Connection.Environment = .production, grantType: String = "authorization_code", serviceURL: String? = nil) {
         self.connector = connector; self.name = name; self.app = app; self.settings = settings; self.environment = environment; self.grantType = grantType
+        self.serviceURL = serviceURL
     }
 }
 
@@ -54,9 +57,11 @@ extension ConnectionService {
             settings = .object(members)
         }
         try validate(manifest, credentials: nil, settings: settings)
+        let serviceURL = new.serviceURL.flatMap { $0.isEmpty ? nil : $0 }
+        _ = try resolvedURL(manifest, settings: settings, override: serviceURL)
         let now = clock.now()
         let draft = Connection(id: ids.make(), workspaceID: workspace, connector: manifest.key, connectorVersion: manifest.version, name: new.name,
-                                    serviceURL: nil, settings: settings, environment: new.environment, status: .reauthorize,
+                                    serviceURL: serviceURL, settings: settings, environment: new.environment, status: .reauthorize,
                                     statusReason: "waiting for authorization", checkedAt: nil, ownerID: user, account: nil, credentialFields: [],
                                     createdAt: now, updatedAt: now)
         let grant = OAuthGrant(connectionID: draft.id, workspaceID: workspace, appID: app.id, grantType: new.grantType, expiresAt: nil,
