@@ -21,3 +21,4 @@ fi
 shots="${SPOJKA_CONSOLE_SHOTS:-$(mktemp -d /tmp/spojka-console-shots.XXXXXX)}"
 echo "== console browser tests (Chromium $(chromium --version 2>/dev/null | awk '{print $2}'))" >&2
 "$venv/bin/python" tests/console/test_console.py "$binary" "$shots"
+"$venv/bin/python" tests/console/test_agents.py "$binary" "$shots"
