@@ -1,5 +1,6 @@
 import Foundation
 import SpojkaCore
+import Synchronization
 
 extension SQLStoreTransaction {
     func insertConnection(_ c: Connection, credentials: [String: [UInt8]]) async throws {
@@ -151,6 +152,23 @@ extension SQLStoreTransaction {
             credentialFields: fields, createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"),
             deletedAt: row.optionalDate("deleted_at"), handle: row.optionalString("handle"),
             toolPolicy: try StoredCodable.value(ToolPolicy.self, row.optionalString("tool_policy")),
-            tools: try row.optionalString("tools").map(StoredJSON.parse))
+            tools: try row.optionalString("tools").map(DiscoveredToolsText.parse))
+    }
+}
+
+/// Parsed discovered-tool sets by their stored text: every read of a workspace's connections (each `/mcp` request)
+/// would otherwise parse every remote MCP connection's tool schemas again. Bounded; the text is the key, so a
+/// changed set is parsed afresh.
+enum DiscoveredToolsText {
+    static let cache = Mutex<[String: JSONValue]>([:])
+
+    static func parse(_ text: String) throws -> JSONValue {
+        if let hit = cache.withLock({ $0[text] }) { return hit }
+        let value = try StoredJSON.parse(text)
+        cache.withLock { entries in
+            if entries.count >= 2000 { entries.removeAll() }
+            entries[text] = value
+        }
+        return value
     }
 }

@@ -63,6 +63,12 @@ public struct MCPRemoteClient: Sendable {
         }
     }
 
+    /// Sends one request to the MCP endpoint `url` with `headers` (a session is initialised first when there is none)
+    /// and returns its JSON-RPC result; failures are `ToolError`s (`auth_rejected`, `service_unavailable`, `tool_error`).
+    public func request(url: String, headers: [(String, String)] = [], method: String, params: JSONValue = [:]) async throws -> JSONValue {
+        try await request(Endpoint(url: url, headers: headers), method: method, params: params)
+    }
+
     struct SessionExpired: Error {}
 
     /// One JSON-RPC request and its response (result, or a classified error).
