@@ -1,9 +1,7 @@
 """The console's agent pages in a real browser: a remote MCP connection's discovered tools and its tool policy on the
 connection page, and the API tokens page's scope editor (the scope shown in the list, and exactly what an agent with
 the new token then sees at /mcp through the official Python client). Screenshots, axe, no canary, no CSP problems."""
-import shutil
 import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -12,7 +10,7 @@ from playwright.sync_api import expect, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[1] / "mcp"))
-from harness import Server, Watch, static_checks  # noqa: E402
+from harness import Server, Watch, command_line, report, static_checks  # noqa: E402
 from remote_mcp_server import RemoteMCP  # noqa: E402
 from test_mcp import tool_names  # noqa: E402
 
@@ -108,12 +106,7 @@ class Run:
 
 
 def main():
-    binary = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/spojka"
-    shots = Path(sys.argv[2] if len(sys.argv) > 2 else tempfile.mkdtemp(prefix="spojka-console-shots-"))
-    shots.mkdir(parents=True, exist_ok=True)
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
-        sys.exit("Debian's chromium is not installed (apt-get install chromium)")
+    binary, shots, chromium = command_line()
     remote = RemoteMCP(CANARY)
     server = Server(binary)
     try:
@@ -124,23 +117,17 @@ def main():
             run = Run(server, page, shots)
             try:
                 run.journey(remote)
-            except Exception as error:
+            except Exception as error:  # the evidence: where it stopped
                 page.screenshot(path=str(shots / "agents-FAILED.png"), full_page=True)
                 run.failures.append(f"agents journey stopped: {error}")
             run.secrets_and_errors()
-            for problem in static_checks():
-                run.check(False, problem)
+            run.failures += [f"static check: {p}" for p in static_checks()]
             browser.close()
         run.check(CANARY not in server.logs(), "the canary is in the server log")
     finally:
         server.stop()
         remote.stop()
-    if run.failures:
-        print(f"{len(run.failures)} agents console failure(s):")
-        for f in run.failures:
-            print("  -", f)
-        sys.exit(1)
-    print("agents console tests passed")
+    report(run.failures, "agents console tests")
 
 
 if __name__ == "__main__":
