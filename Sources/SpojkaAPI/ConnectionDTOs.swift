@@ -16,6 +16,8 @@ struct ConnectionDTO: Encodable {
     let createdAt, updatedAt: Date
     let handle: String
     let toolPolicy: ToolPolicy?
+    /// The tools discovered from the service (a remote MCP server); absent for other connectors.
+    let tools: JSONValue?
 
     init(_ c: Connection, ownerEmail: String?) {
         id = c.id.rawValue; connector = c.connector; connectorVersion = c.connectorVersion; name = c.name
@@ -23,6 +25,7 @@ struct ConnectionDTO: Encodable {
         statusReason = c.statusReason; checkedAt = c.checkedAt; lastUsedAt = c.lastUsedAt
         owner = Owner(id: c.ownerID.rawValue, email: ownerEmail); account = ConnectionService.shownAccount(c.account); credentialFields = c.credentialFields
         createdAt = c.createdAt; updatedAt = c.updatedAt; handle = c.handle; toolPolicy = c.toolPolicy
+        tools = c.tools
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -34,11 +37,12 @@ struct ConnectionDTO: Encodable {
         try c.encode(account, forKey: .account); try c.encode(credentialFields, forKey: .credentialFields)
         try c.encode(createdAt, forKey: .createdAt); try c.encode(updatedAt, forKey: .updatedAt)
         try c.encode(handle, forKey: .handle); try c.encode(toolPolicy, forKey: .toolPolicy)
+        try c.encodeIfPresent(tools, forKey: .tools)
     }
 
     enum Keys: String, CodingKey {
         case id, connector, connectorVersion, name, serviceUrl, settings, environment, status, statusReason, checkedAt, lastUsedAt
-        case owner, account, credentialFields, createdAt, updatedAt, handle, toolPolicy
+        case owner, account, credentialFields, createdAt, updatedAt, handle, toolPolicy, tools
     }
 }
 

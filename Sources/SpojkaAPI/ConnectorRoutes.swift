@@ -95,7 +95,8 @@ struct ConnectorRoutes {
         guard let manifest = services.catalog.connector(input.connector) else {
             throw SpojkaError.validation([("connector", "no connector has the key \(input.connector)")])
         }
-        guard manifest.tool(input.tool) != nil else {
+        // A connector with discovery has per-connection tools: the call through the connection checks them.
+        guard manifest.tool(input.tool) != nil || (manifest.discovery != nil && input.connection != nil) else {
             throw SpojkaError.validation([("tool", "connector \(manifest.key) has no tool \(input.tool)")])
         }
         let start = ContinuousClock.now

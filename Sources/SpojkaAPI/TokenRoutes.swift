@@ -77,9 +77,10 @@ struct TokenRoutes {
                   let c = try await services.store.read({ try await $0.connection(id, in: ws) }), c.deletedAt == nil else {
                 problems.append(("scope.tools.\(key)", "is not a connection in the scope")); continue
             }
-            let manifest = services.catalog.connector(c.connector)
+            // A remote MCP connection's tools are the ones it discovered.
+            let manifest = try? services.connections.toolSet(of: c)
             for tool in tools where manifest?.tool(tool) == nil {
-                problems.append(("scope.tools.\(key)", "connector \(c.connector) has no tool \(tool)"))
+                problems.append(("scope.tools.\(key)", "connection \(c.name) (\(c.connector)) has no tool \(tool)"))
             }
         }
         if !problems.isEmpty { throw SpojkaError.validation(problems) }

@@ -31,8 +31,11 @@ extension ConnectionService {
             throw SpojkaError.validation([("connection", "connection \(id) belongs to connector \(connection.connector), not \(expected)")])
         }
         try admit(connection)
-        let manifest = try manifest(connection.connector)
-        guard manifest.tool(tool) != nil else { throw SpojkaError.validation([("tool", "connector \(manifest.key) has no tool \(tool)")]) }
+        let manifest = try toolSet(of: connection)
+        guard manifest.tool(tool) != nil else {
+            let what = manifest.discovery == nil ? "connector \(manifest.key)" : "connection \(connection.name) (its discovered tools; verify to refresh them)"
+            throw SpojkaError.validation([("tool", "\(what) has no tool \(tool)")])
+        }
         try ensureAllowed(tool, of: connection)
         try ensureUpToDate(connection, manifest)
         var used = grant?.tokenVersion

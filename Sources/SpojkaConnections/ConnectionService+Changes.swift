@@ -45,6 +45,7 @@ extension ConnectionService {
                                                 target: id.rawValue, details: ["renamed": .bool(before.name != updated.name), "reverified": .bool(reverify)]))
             return updated
         }
+        if final.tools != before.tools { changes.publish(workspace) }
         return final
     }
 
@@ -89,7 +90,7 @@ extension ConnectionService {
         let checked = await verification(manifest, credentials: credentials, settings: connection.settings, serviceURL: connection.serviceURL)
         // A field the connector's current version requires and the connection lacks outweighs a passing check.
         let result = Self.updateReason(manifest, connection).map { Verification(status: .reauthorize, reason: $0, account: nil) } ?? checked
-        return try await store.transaction { tx in
+        let verified = try await store.transaction { tx in
             guard var current = try await tx.connection(id, in: workspace), current.deletedAt == nil else {
                 throw SpojkaError(.connectionNotFound, "Connection \(id) not found")
             }
@@ -97,6 +98,9 @@ extension ConnectionService {
             try await tx.updateConnection(current)
             return current
         }
+        // A remote MCP server's tools changed: agents holding a stream hear of it.
+        if verified.tools != connection.tools { changes.publish(workspace) }
+        return verified
     }
 
     /// Deletes a connection: refused while workflows use it unless forced; removes every sealed credential.

@@ -22,7 +22,7 @@ extension ConnectionService {
     /// Refuses `tool` when the connection's policy does not allow it (`tool_not_allowed`).
     public func ensureAllowed(_ tool: String, of connection: Connection) throws {
         guard let policy = connection.toolPolicy, !policy.isOpen else { return }
-        let readOnly = (try? manifest(connection.connector))?.tool(tool)?.annotations?.readOnlyHint == true
+        let readOnly = (try? toolSet(of: connection))?.tool(tool)?.annotations?.readOnlyHint == true
         if !policy.allows(tool, readOnlyHint: readOnly) {
             throw SpojkaError(.toolNotAllowed, "The tool policy of connection \(connection.name) does not allow \(tool)",
                               details: ["connection": .string(connection.id.rawValue), "tool": .string(tool)])
@@ -57,10 +57,11 @@ extension ConnectionService {
     /// Sets the connection's tool policy (`nil` clears it); the tools must exist in the connector. A change is a connection event.
     public func setToolPolicy(_ id: ID<Connection>, in workspace: ID<Workspace>, to policy: ToolPolicy?, by actor: String) async throws -> Connection {
         let current = try await get(id, in: workspace)
-        let manifest = try manifest(current.connector)
+        let manifest = try toolSet(of: current)
         let unknown = (policy?.allowedTools ?? []).filter { manifest.tool($0) == nil }
         if !unknown.isEmpty {
-            throw SpojkaError.validation(unknown.map { ("toolPolicy.allowedTools", "connector \(manifest.key) has no tool \($0)") })
+            let owner = manifest.discovery == nil ? "connector \(manifest.key)" : "connection \(current.name)"
+            throw SpojkaError.validation(unknown.map { ("toolPolicy.allowedTools", "\(owner) has no tool \($0)") })
         }
         let normalized = policy.flatMap { $0.isOpen ? nil : ToolPolicy(allowedTools: $0.allowedTools.map { Array(Set($0)).sorted() }, readOnly: $0.readOnly) }
         let changed = try await store.transaction { tx in

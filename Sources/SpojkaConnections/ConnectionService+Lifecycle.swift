@@ -20,7 +20,8 @@ extension ConnectionService {
         let connection = Connection(id: id, workspaceID: workspace, connector: manifest.key, connectorVersion: manifest.version,
                                     name: new.name, serviceURL: new.serviceURL, settings: new.settings, environment: new.environment,
                                     status: result.status, statusReason: result.reason, checkedAt: verify ? now : nil, ownerID: user,
-                                    account: result.account, credentialFields: new.credentials.keys.sorted(), createdAt: now, updatedAt: now)
+                                    account: result.account, credentialFields: new.credentials.keys.sorted(), createdAt: now, updatedAt: now,
+                                    tools: result.tools)
         let sealed = try await seal(new.credentials, connection: id, workspace: workspace)
         let (ids, actor) = (self.ids, user.rawValue)
         let created = try await store.transaction { [connection] tx in
@@ -97,11 +98,17 @@ extension ConnectionService {
         if verified || old != outcome.status || outcome.status != .active { connection.statusReason = outcome.reason }
         connection.checkedAt = now
         if let account = outcome.account { connection.account = account }
+        let discovered = outcome.tools.map { DiscoveredTools.changes(from: connection.tools, to: $0) }
+        if let tools = outcome.tools { connection.tools = tools }
         func event(_ type: String, from: String? = nil, to: String? = nil, reason: String? = nil) async throws {
             try await tx.appendConnectionEvent(ConnectionEvent(id: ids.make(), connectionID: connection.id, at: now, type: type, actor: actor,
                                                                from: from, to: to, reason: reason))
         }
         if verified { try await event("verified", to: outcome.status.rawValue, reason: outcome.reason) }
+        if let (added, removed, changed) = discovered, !(added.isEmpty && removed.isEmpty && changed.isEmpty) {
+            let parts = [("added", added), ("removed", removed), ("changed", changed)].filter { !$0.1.isEmpty }
+            try await event("tools_changed", reason: parts.map { "\($0.0): \($0.1.joined(separator: ", "))" }.joined(separator: "; "))
+        }
         if old != outcome.status {
             try await event(outcome.status == .active ? "recovered" : "status_changed", from: old.rawValue, to: outcome.status.rawValue, reason: outcome.reason)
         }

@@ -51,6 +51,8 @@ public struct Verification: Sendable {
     public var reason: String?
     /// The upstream account identity.
     public var account: JSONValue?
+    /// The tools discovered from the service (connectors with discovery), normalised and scrubbed.
+    public var tools: JSONValue? = nil
 }
 
 /// The connection lifecycle of DESIGN §2: verified create, honest status, rotation in place, guarded delete.
@@ -88,6 +90,11 @@ public struct ConnectionService: Sendable {
             throw SpojkaError(.utilityConnector, "\(manifest.name) is a utility connector and needs no connection")
         }
         return manifest
+    }
+
+    /// The connector as `connection` sees it: for a connector with discovery, the tools it discovered.
+    public func toolSet(of connection: Connection) throws -> ConnectorManifest {
+        try manifest(connection.connector).toolSet(for: connection)
     }
 
     /// Checks credentials and settings against the connector's schemas, naming each failing field.
@@ -129,7 +136,8 @@ public struct ConnectionService: Sendable {
         do {
             let output = try await runtime.call(call)
             let account = try verify.account.map { try JMESPathExpression($0).search(output) }
-            return Verification(status: .active, reason: nil, account: account.map(scrub.value))
+            let tools = try manifest.discovery.map { DiscoveredTools.normalize(scrub.value(try JMESPathExpression($0.tools).search(output))) }
+            return Verification(status: .active, reason: nil, account: account.map(scrub.value), tools: tools)
         } catch let error as ToolError {
             return Verification(status: error.code == .authRejected ? .reauthorize : .error, reason: scrub.text(error.message), account: nil)
         } catch {

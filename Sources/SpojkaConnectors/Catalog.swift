@@ -14,8 +14,13 @@ public enum BuiltinConnectors {
         implementations.merging(PostgresTools.implementations(destinations: destinations)) { first, _ in first }
     }
 
+    /// Every Swift tool implementation; remote MCP servers are reached through `transport` (its network policy applies).
+    public static func implementations(destinations: any DestinationPolicy, transport: any HTTPTransport) -> [String: any ToolImplementation] {
+        implementations(destinations: destinations).merging(MCPRemoteTools.implementations(transport: transport)) { first, _ in first }
+    }
+
     /// The names of every Swift tool implementation (for manifest checks).
-    public static var implementationNames: Set<String> { Set(implementations.keys).union(PostgresTools.names) }
+    public static var implementationNames: Set<String> { Set(implementations.keys).union(PostgresTools.names).union(MCPRemoteTools.names) }
 
     /// The utility tool implementations by `implementation` name (e.g. `json.parse`); they reach no network.
     public static var implementations: [String: any ToolImplementation] {

@@ -65,18 +65,22 @@ public struct Connection: Identified, Sendable, Hashable {
     public var handle: String
     /// The connection's own limit on its tools (`nil`: every tool).
     public var toolPolicy: ToolPolicy?
+    /// The tools discovered from the service at the last verification, for connectors whose tools are discovered
+    /// (a remote MCP server): an array of `{name, title, description, inputSchema, outputSchema, annotations}`; `nil` otherwise.
+    public var tools: JSONValue?
 
     /// Creates a connection value; without a handle it gets `conn-` plus part of its ID (as migrated connections did).
     public init(id: ID<Connection>, workspaceID: ID<Workspace>, connector: String, connectorVersion: String, name: String,
                 serviceURL: String?, settings: JSONValue, environment: Environment, status: Status, statusReason: String?,
                 checkedAt: Date?, lastUsedAt: Date? = nil, ownerID: ID<User>, account: JSONValue?, credentialFields: [String],
-                createdAt: Date, updatedAt: Date, deletedAt: Date? = nil, handle: String? = nil, toolPolicy: ToolPolicy? = nil) {
+                createdAt: Date, updatedAt: Date, deletedAt: Date? = nil, handle: String? = nil, toolPolicy: ToolPolicy? = nil,
+                tools: JSONValue? = nil) {
         self.id = id; self.workspaceID = workspaceID; self.connector = connector; self.connectorVersion = connectorVersion
         self.name = name; self.serviceURL = serviceURL; self.settings = settings; self.environment = environment
         self.status = status; self.statusReason = statusReason; self.checkedAt = checkedAt; self.lastUsedAt = lastUsedAt
         self.ownerID = ownerID; self.account = account; self.credentialFields = credentialFields
         self.createdAt = createdAt; self.updatedAt = updatedAt; self.deletedAt = deletedAt
-        self.handle = handle ?? ConnectionHandle.fallback(for: id.rawValue); self.toolPolicy = toolPolicy
+        self.handle = handle ?? ConnectionHandle.fallback(for: id.rawValue); self.toolPolicy = toolPolicy; self.tools = tools
     }
 }
 

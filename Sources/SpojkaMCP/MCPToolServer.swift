@@ -57,8 +57,7 @@ struct MCPToolServer {
         var connectionID: String?
         let result: CallTool.Result
         do {
-            let tools = try await ToolSet(deps: deps).tools(for: scope, user: caller.userID)
-            guard let offered = tools.first(where: { $0.name == name }) else {
+            guard let offered = try await ToolSet(deps: deps).tool(name, for: scope, user: caller.userID) else {
                 throw try await ToolSet(deps: deps).refusal(name, scope: scope)
             }
             connectionID = offered.connection?.id.rawValue

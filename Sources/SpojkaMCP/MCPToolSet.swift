@@ -82,6 +82,17 @@ struct ToolSet {
 
     /// Every offered tool, ordered by name; empty when the user no longer may call tools in the workspace.
     func tools(for scope: TokenScope, user: SpojkaCore.ID<User>) async throws -> [OfferedTool] {
+        try await tools(for: scope, user: user, handle: nil)
+    }
+
+    /// The offered tool called `name`, if the scope and policies offer it; only that connection's tools are built.
+    func tool(_ name: String, for scope: TokenScope, user: SpojkaCore.ID<User>) async throws -> OfferedTool? {
+        guard let separator = name.range(of: toolNameSeparator) else { return nil }
+        return try await tools(for: scope, user: user, handle: String(name[..<separator.lowerBound])).first { $0.name == name }
+    }
+
+    /// The offered tools, of the connection (or utility) with `handle` only when it is given.
+    private func tools(for scope: TokenScope, user: SpojkaCore.ID<User>, handle only: String?) async throws -> [OfferedTool] {
         let (role, connections) = try await deps.store.read { tx in
             (try await tx.membership(scope.workspace, user)?.role,
              try await tx.connections(in: scope.workspace, ConnectionQuery(limit: 1_000_000)))
@@ -90,8 +101,9 @@ struct ToolSet {
         var out: [OfferedTool] = []
         var handles: Set<String> = []
         for connection in connections where scope.reaches(connection.id) {
-            guard let manifest = deps.catalog.connector(connection.connector) else { continue }
             handles.insert(connection.handle)
+            // A remote MCP server's connection offers the tools it discovered.
+            guard only.map({ $0 == connection.handle }) ?? true, let manifest = try? deps.connections.toolSet(of: connection) else { continue }
             for tool in manifest.tools {
                 let readOnly = tool.annotations?.readOnlyHint == true
                 guard scope.allows(tool.name, of: connection.id, readOnlyHint: readOnly),
@@ -100,7 +112,8 @@ struct ToolSet {
             }
         }
         if scope.includeUtilities {
-            for manifest in deps.catalog.connectors.values where manifest.isUtility && !handles.contains(manifest.key) {
+            for manifest in deps.catalog.connectors.values where manifest.isUtility && !handles.contains(manifest.key)
+                && only.map({ $0 == manifest.key }) ?? true {
                 for tool in manifest.tools where scope.allowsUtility(readOnlyHint: tool.annotations?.readOnlyHint == true) {
                     out.append(OfferedTool(name: manifest.key + toolNameSeparator + tool.name, connection: nil, manifest: manifest, tool: tool))
                 }

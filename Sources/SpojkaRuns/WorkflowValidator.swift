@@ -83,8 +83,19 @@ public struct WorkflowValidator: Sendable {
     }
 
     func connectorProblems(_ path: String, _ config: JSONValue, connections: [String: Connection]) -> [(path: String, message: String)] {
-        guard let key = config["connector"]?.stringValue, let manifest = catalog.connector(key) else {
+        guard let key = config["connector"]?.stringValue, var manifest = catalog.connector(key) else {
             return [(path + ".connector", "is not a connector of the catalog")]
+        }
+        if manifest.discovery != nil {
+            // Tools discovered by the connection (a remote MCP server): check against its discovered set.
+            guard let id = config["connection"]?.stringValue, let connection = connections[id], connection.connector == key else {
+                return [(path + ".connection", config["connection"] == nil ? "connector \(key) needs a connection"
+                                                                          : "is not a \(key) connection of this workspace")]
+            }
+            manifest = manifest.toolSet(for: connection)
+            guard let toolName = config["tool"]?.stringValue, manifest.tool(toolName) != nil else {
+                return [(path + ".tool", "connection \(id) has no such tool among its discovered tools (verify it to refresh them)")]
+            }
         }
         guard let toolName = config["tool"]?.stringValue, let tool = manifest.tool(toolName) else {
             return [(path + ".tool", "connector \(key) has no such tool")]

@@ -60,7 +60,7 @@ struct Composition {
         let catalog = LiveCatalog(ConnectorFolder.snapshot(builtins: builtins, directory: config.connectorsDirectory))
         let policy = NetworkPolicy(allowPrivateNetwork: config.allowPrivateNetwork)
         let transport = PolicyHTTPTransport(policy: policy, connectTimeout: .milliseconds(Int64(config.httpConnectTimeout * 1000)))
-        let runtime = ToolRuntime(transport: transport, implementations: BuiltinConnectors.implementations(destinations: policy),
+        let runtime = ToolRuntime(transport: transport, implementations: BuiltinConnectors.implementations(destinations: policy, transport: transport),
                                   retry: RetryPolicy(attempts: config.httpAttempts))
         var oauth = OAuthOptions()
         oauth.publicURL = config.resolvedPublicURL

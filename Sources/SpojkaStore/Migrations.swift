@@ -202,6 +202,10 @@ public enum Migrations {
         Migration(name: "0011_oauth_grant_issued_at", statements: [
             "ALTER TABLE oauth_grants ADD COLUMN issued_at BIGINT",
         ]),
+        // Remote MCP servers as connectors: the tools a connection discovered at its last verification (JSON).
+        Migration(name: "0012_connection_discovered_tools", statements: [
+            "ALTER TABLE connections ADD COLUMN tools TEXT",
+        ]),
         // The console's lists: a workflow's newest run, and runs filtered by trigger.
         Migration(name: "0013_run_overview_indexes", statements: [
             "CREATE INDEX runs_workflow_created ON runs(workflow_id, created_at, id)",

@@ -1,13 +1,14 @@
 import Foundation
 import SpojkaCore
+import Synchronization
 
 extension SQLStoreTransaction {
     func insertConnection(_ c: Connection, credentials: [String: [UInt8]]) async throws {
         try await db.execute("""
             INSERT INTO connections (id, workspace_id, connector, connector_version, name, service_url, settings, environment,
               status, status_reason, checked_at, last_used_at, owner_id, account, credential_fields, created_at, updated_at, deleted_at,
-              handle, tool_policy)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              handle, tool_policy, tools)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, try Self.binds(c))
         try await replaceCredentials(of: c.id, with: credentials)
     }
@@ -43,12 +44,12 @@ extension SQLStoreTransaction {
         try await db.execute("""
             UPDATE connections SET connector_version = ?, name = ?, service_url = ?, settings = ?, environment = ?, status = ?,
               status_reason = ?, checked_at = ?, last_used_at = ?, owner_id = ?, account = ?, credential_fields = ?, updated_at = ?,
-              deleted_at = ?, handle = ?, tool_policy = ? WHERE id = ?
+              deleted_at = ?, handle = ?, tool_policy = ?, tools = ? WHERE id = ?
             """, [.text(c.connectorVersion), .text(c.name), .text(c.serviceURL), .text(StoredJSON.text(c.settings)),
                   .text(c.environment.rawValue), .text(c.status.rawValue), .text(c.statusReason), .date(c.checkedAt),
                   .date(c.lastUsedAt), .text(c.ownerID.rawValue), .text(c.account.map(StoredJSON.text)),
                   .text(StoredJSON.text(.array(c.credentialFields.map(JSONValue.string)))), .date(c.updatedAt), .date(c.deletedAt),
-                  .text(c.handle), .text(try StoredCodable.text(c.toolPolicy)), .text(c.id.rawValue)])
+                  .text(c.handle), .text(try StoredCodable.text(c.toolPolicy)), .text(c.tools.map(StoredJSON.text)), .text(c.id.rawValue)])
     }
 
     func touchConnection(_ id: ID<Connection>, at: Date) async throws -> Bool {
@@ -141,7 +142,7 @@ extension SQLStoreTransaction {
          .text(c.serviceURL), .text(StoredJSON.text(c.settings)), .text(c.environment.rawValue), .text(c.status.rawValue),
          .text(c.statusReason), .date(c.checkedAt), .date(c.lastUsedAt), .text(c.ownerID.rawValue), .text(c.account.map(StoredJSON.text)),
          .text(StoredJSON.text(.array(c.credentialFields.map(JSONValue.string)))), .date(c.createdAt), .date(c.updatedAt), .date(c.deletedAt),
-         .text(c.handle), .text(try StoredCodable.text(c.toolPolicy))]
+         .text(c.handle), .text(try StoredCodable.text(c.toolPolicy)), .text(c.tools.map(StoredJSON.text))]
     }
 
     static func connection(_ row: SQLRow) throws -> Connection {
@@ -159,6 +160,24 @@ extension SQLStoreTransaction {
             ownerID: ID(rawValue: try row.string("owner_id")), account: try row.optionalString("account").map(StoredJSON.parse),
             credentialFields: fields, createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"),
             deletedAt: row.optionalDate("deleted_at"), handle: row.optionalString("handle"),
-            toolPolicy: try StoredCodable.value(ToolPolicy.self, row.optionalString("tool_policy")))
+            toolPolicy: try StoredCodable.value(ToolPolicy.self, row.optionalString("tool_policy")),
+            tools: try row.optionalString("tools").map(DiscoveredToolsText.parse))
+    }
+}
+
+/// Parsed discovered-tool sets by their stored text: every read of a workspace's connections (each `/mcp` request)
+/// would otherwise parse every remote MCP connection's tool schemas again. Bounded; the text is the key, so a
+/// changed set is parsed afresh.
+enum DiscoveredToolsText {
+    static let cache = Mutex<[String: JSONValue]>([:])
+
+    static func parse(_ text: String) throws -> JSONValue {
+        if let hit = cache.withLock({ $0[text] }) { return hit }
+        let value = try StoredJSON.parse(text)
+        cache.withLock { entries in
+            if entries.count >= 2000 { entries.removeAll() }
+            entries[text] = value
+        }
+        return value
     }
 }

@@ -27,6 +27,7 @@ struct Bench {
             rows += try await authenticatedLoad()
         }
         if only == nil || only == "oauth" { rows += try await oauthStorm() }
+        if only == nil || only == "mcp" { rows += try await mcp() }
         if only == nil || only == "workflows" {
             var figures: [String: JSONValue] = [:]
             rows += try await workflows(durable: false, json: &figures)

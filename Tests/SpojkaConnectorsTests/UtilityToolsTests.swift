@@ -102,7 +102,7 @@ struct UtilityManifestTests {
     }
 
     @Test func everyCodeToolHasAnImplementation() throws {
-        let implementations = BuiltinConnectors.implementations(destinations: NoDestinations())
+        let implementations = BuiltinConnectors.implementations(destinations: NoDestinations(), transport: NoTransport())
         var named: Set<String> = []
         for manifest in try UtilityHarness.loadManifests() {
             for tool in manifest.tools {
@@ -166,4 +166,11 @@ struct UtilityManifestTests {
 /// A destination policy that refuses everything (code-tool registration checks never connect).
 struct NoDestinations: DestinationPolicy {
     func check(host: String) async throws { throw ToolError(.blockedDestination, "no destinations in this test") }
+}
+
+/// Sends nothing (remote MCP tools are registered, never called, in these tests).
+struct NoTransport: HTTPTransport {
+    func send(_ request: OutboundRequest, timeout: Duration) async throws -> OutboundResponse {
+        throw TransportError(.blocked, "no destinations in this test")
+    }
 }

@@ -1,5 +1,7 @@
 """The console tests' harness: the real `spojka serve` on a free port, what the browser saw, static checks."""
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "lib"))
@@ -47,3 +49,24 @@ def static_checks():
         if "<script>" in text or "style=" in text or "<style" in text or "javascript:" in text:
             problems.append(f"{path.relative_to(web)} has inline script or style")
     return problems
+
+
+def command_line():
+    """(spojka binary, screenshot folder, chromium path) of a browser suite's command line; exits without chromium."""
+    binary = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/spojka"
+    shots = Path(sys.argv[2] if len(sys.argv) > 2 else tempfile.mkdtemp(prefix="spojka-console-shots-"))
+    shots.mkdir(parents=True, exist_ok=True)
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        sys.exit("Debian's chromium is not installed (apt-get install chromium)")
+    return binary, shots, chromium
+
+
+def report(failures, suite):
+    """Prints the failures of `suite` and exits 1, or says it passed."""
+    if failures:
+        print(f"{len(failures)} {suite} failure(s):")
+        for failure in failures:
+            print("  -", failure)
+        sys.exit(1)
+    print(f"{suite} passed")

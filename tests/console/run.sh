@@ -23,3 +23,4 @@ echo "== console browser tests (Chromium $(chromium --version 2>/dev/null | awk 
 "$venv/bin/python" tests/console/test_console.py "$binary" "$shots"
 "$venv/bin/python" tests/console/test_executions.py "$binary" "$shots"
 "$venv/bin/python" tests/console/test_designer.py "$binary" "$shots"
+"$venv/bin/python" tests/console/test_agents.py "$binary" "$shots"

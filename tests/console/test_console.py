@@ -5,9 +5,7 @@ a Slack replica, axe-core for accessibility, and screenshots of every page (ligh
 Usage: test_console.py PATH_TO_SPOJKA_BINARY [SCREENSHOT_DIR]
 """
 import json
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
@@ -15,7 +13,7 @@ from playwright.sync_api import expect, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[1] / "lib"))
-from harness import Server, Watch, static_checks  # noqa: E402
+from harness import Server, Watch, command_line, report, static_checks  # noqa: E402
 from journeys import MoreJourneys  # noqa: E402
 from slack_replica import SlackReplica  # noqa: E402
 
@@ -312,12 +310,7 @@ class Run(MoreJourneys):
 
 def main(run_class=Run, label="console"):
     """Runs `run_class(...).journey()` against a fresh server and Slack replica; exits non-zero on any failure."""
-    binary = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/spojka"
-    shots = Path(sys.argv[2] if len(sys.argv) > 2 else tempfile.mkdtemp(prefix=f"spojka-{label}-shots-"))
-    shots.mkdir(parents=True, exist_ok=True)
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
-        sys.exit("Debian's chromium is not installed (apt-get install chromium)")
+    binary, shots, chromium = command_line()
     slack = SlackReplica(good_tokens=[CANARY, CANARY_2])
     server = Server(binary)
     try:
@@ -343,12 +336,7 @@ def main(run_class=Run, label="console"):
         server.stop()
         slack.stop()
     print(f"{label} screenshots: {shots} ({len(list(shots.glob('*.png')))} files, pages: {', '.join(run.pages_seen)})")
-    if run.failures:
-        print(f"{len(run.failures)} {label} test failure(s):")
-        for f in run.failures:
-            print("  -", f)
-        sys.exit(1)
-    print(f"{label} browser tests passed")
+    report(run.failures, f"{label} browser tests")
 
 
 if __name__ == "__main__":

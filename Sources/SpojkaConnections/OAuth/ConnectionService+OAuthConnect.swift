@@ -26,7 +26,7 @@ public struct NewOAuthConnection: Sendable {
     public var environment: Connection.Environment
     /// `authorization_code` (default) or `client_credentials`.
     public var grantType: String
-    /// Service URL override (as for every other connection).
+    /// Service URL override (as for every other connection; e.g. a remote MCP server's endpoint).
     public var serviceURL: String?
 
     /// Creates the description.
@@ -57,10 +57,11 @@ extension ConnectionService {
             settings = .object(members)
         }
         try validate(manifest, credentials: nil, settings: settings)
-        _ = try resolvedURL(manifest, settings: settings, override: new.serviceURL)
+        let serviceURL = new.serviceURL.flatMap { $0.isEmpty ? nil : $0 }
+        _ = try resolvedURL(manifest, settings: settings, override: serviceURL)
         let now = clock.now()
         let draft = Connection(id: ids.make(), workspaceID: workspace, connector: manifest.key, connectorVersion: manifest.version, name: new.name,
-                                    serviceURL: new.serviceURL, settings: settings, environment: new.environment, status: .reauthorize,
+                                    serviceURL: serviceURL, settings: settings, environment: new.environment, status: .reauthorize,
                                     statusReason: "waiting for authorization", checkedAt: nil, ownerID: user, account: nil, credentialFields: [],
                                     createdAt: now, updatedAt: now)
         let grant = OAuthGrant(connectionID: draft.id, workspaceID: workspace, appID: app.id, grantType: new.grantType, expiresAt: nil,

@@ -28,6 +28,8 @@ public struct ConnectorManifest: Codable, Sendable, Hashable {
     public var tools: [ToolSpec]
     /// How a successful HTTP status can still carry an error (Slack's `ok: false`, GraphQL `errors`).
     public var errors: ResponseErrorSpec?
+    /// For a connector whose tools come from the service (a remote MCP server): where verification finds them.
+    public var discovery: DiscoverySpec?
 
     /// Whether the connector needs no connection (utility connectors).
     public var isUtility: Bool { auth.type == .none && category == "Utilities" }

@@ -36,7 +36,9 @@ public enum ManifestSchema {
         },
         "tools": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/tool"}},
         "errors": {"type": "object", "required": ["when"], "additionalProperties": false,
-                   "properties": {"when": {"type": "string"}, "message": {"type": "string"}, "authRejected": {"type": "string"}}}
+                   "properties": {"when": {"type": "string"}, "message": {"type": "string"}, "authRejected": {"type": "string"}}},
+        "discovery": {"type": "object", "required": ["tools", "implementation"], "additionalProperties": false,
+                      "properties": {"tools": {"type": "string"}, "implementation": {"type": "string", "pattern": "^[a-z0-9-]+\\.[a-z0-9_]+$"}}}
       },
       "$defs": {
         "snake": {"type": "string", "pattern": "^[a-z][a-z0-9]*(_[a-z0-9]+)*$", "maxLength": 64},

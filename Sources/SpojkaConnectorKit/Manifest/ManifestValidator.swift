@@ -71,6 +71,13 @@ public enum ManifestValidator {
         if sendsRequests, m.auth.type != .none, m.auth.type != .webhook, m.auth.type != .oauth2, (m.auth.apply ?? []).isEmpty {
             add("/auth/apply", "apply", "credentials are never applied to requests")
         }
+        if let discovery = m.discovery {
+            if (try? JMESPathExpression(discovery.tools)) == nil { add("/discovery/tools", "jmespath", "not a JMESPath expression") }
+            if let implementations, !implementations.contains(discovery.implementation) {
+                add("/discovery/implementation", "implementation", "no Swift implementation named \(discovery.implementation) is registered")
+            }
+            if m.verify == nil { add("/discovery", "verify", "tools are discovered at verification, so the connector needs verify") }
+        }
         if let url = m.serviceUrl, Template.isTemplate(url), (try? Template(url)) == nil { add("/serviceUrl", "template", "the template does not parse") }
         return issues
     }

@@ -41,3 +41,28 @@ extension ToolRuntime {
         }
     }
 }
+
+/// The connector's auth rules applied for a Swift tool that sends its own requests (a remote MCP server's client).
+public struct CredentialHeaders: Sendable {
+    let parses = ParseCache(limit: 1000)
+
+    /// Creates the renderer.
+    public init() {}
+
+    /// The headers the auth rules put on a request of `invocation` (e.g. `Authorization: Bearer …`); empty without credentials.
+    public func headers(_ invocation: ToolInvocation) throws -> [(String, String)] {
+        guard !invocation.credentials.isEmpty else { return [] }
+        let call = ToolCall(connector: invocation.connector, tool: invocation.tool.name, arguments: invocation.arguments,
+                            credentials: invocation.credentials, settings: invocation.settings, serviceURL: invocation.serviceURL)
+        let spec = RequestSpec(method: "POST", path: "")
+        let scope: JSONValue = .object([
+            "arguments": call.arguments,
+            "settings": HTTPToolCall.withDefaults(call.settings, schema: call.connector.settings),
+            "credentials": .object(call.credentials.mapValues { .string($0.reveal()) }),
+        ])
+        let builder = RequestBuilder(manifest: call.connector, spec: spec, scope: scope, serviceURL: "", parses: parses)
+        var headers: [(String, String)] = [], query: [(String, String)] = []
+        try builder.applyCredentials(&headers, &query)
+        return headers
+    }
+}

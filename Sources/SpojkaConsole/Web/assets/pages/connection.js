@@ -10,6 +10,7 @@ import '../components/dialog-box.js';
 import '../components/schema-form.js';
 import { statusBadge } from '../components/status-badge.js';
 import { connectionTabs } from './connection-tabs.js';
+import { toolsPanel } from './connection-tools.js';
 
 class ConnectionPage extends HTMLElement {
   async connectedCallback() {
@@ -57,6 +58,7 @@ class ConnectionPage extends HTMLElement {
         h('dt', {}, 'Last used'), h('dd', {}, time(c.lastUsedAt)),
         h('dt', {}, 'Created'), h('dd', {}, time(c.createdAt))),
       manage && this.connector.settings ? this.settingsEditor() : null,
+      toolsPanel(c, this.connector, { manage, onSaved: (updated, text) => { this.connection = updated; this.draw(text); } }),
       connectionTabs(c, { accessLog: atLeast('admin') })));
     if (message) this.status.textContent = message;
   }
