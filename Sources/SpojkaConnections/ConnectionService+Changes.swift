@@ -45,6 +45,7 @@ extension ConnectionService {
                                                 target: id.rawValue, details: ["renamed": .bool(before.name != updated.name), "reverified": .bool(reverify)]))
             return updated
         }
+        cache.invalidate(id)
         return final
     }
 
@@ -64,6 +65,7 @@ extension ConnectionService {
         }
         let sealed = try await seal(merged, connection: id, workspace: workspace)
         let fields = merged.keys.sorted()
+        defer { cache.invalidate(id) }
         return try await store.transaction { tx in
             try await tx.lockConnection(id)
             guard var connection = try await tx.connection(id, in: workspace), connection.deletedAt == nil else {
@@ -87,6 +89,7 @@ extension ConnectionService {
         let manifest = try manifest(connection.connector)
         let credentials = try await open(connection, actor: actor, purpose: "verify", tool: manifest.verify?.tool)
         let result = await verification(manifest, credentials: credentials, settings: connection.settings, serviceURL: connection.serviceURL)
+        defer { cache.invalidate(id) }
         return try await store.transaction { tx in
             guard var current = try await tx.connection(id, in: workspace), current.deletedAt == nil else {
                 throw SpojkaError(.connectionNotFound, "Connection \(id) not found")
@@ -119,6 +122,7 @@ extension ConnectionService {
             try await tx.appendAudit(AuditEvent(id: ids.make(), workspaceID: workspace, at: clock.now(), actor: actor, action: "connection.deleted",
                                                 target: id.rawValue, details: ["forced": .bool(force), "brokenWorkflows": .int(usage.count)]))
         }
+        cache.invalidate(id)
         changes.publish(workspace)
     }
 

@@ -63,7 +63,9 @@ public func buildApplication(config: ServerConfig, logger: Logger, dependencies:
     let services = APIServices(store: store, keyRing: keyRing, ids: dependencies.ids, clock: dependencies.clock,
                                passwords: PasswordHasher(logN: config.passwordCost),
                                publicURL: config.resolvedPublicURL, bodyLimit: config.bodyLimit, catalog: catalog, runtime: runtime,
-                               logger: logger, engineOptions: engineOptions, durable: config.durableRuns, oauth: oauth)
+                               logger: logger, engineOptions: engineOptions, durable: config.durableRuns, oauth: oauth,
+                               // On PostgreSQL the cache is used only while its change listener listens.
+                               connectionCache: ConnectionCache(enabled: !(driver is PostgresDriver)))
     let built = SpojkaAPI.buildRouter(services: services, metrics: metrics,
                                       metricsText: { registry.emitToString() })
     // Agents: `/mcp` (Streamable HTTP) over the same tool-call path, authenticated by scoped API tokens.
@@ -88,7 +90,9 @@ public func buildApplication(config: ServerConfig, logger: Logger, dependencies:
         logger: logger)
     if let postgres = driver as? PostgresDriver { app.addServices(postgres) }
     // Services stop in reverse order: the engine first, then the transport and the database.
-    app.addServices(DriverCloser(driver: driver), TransportCloser(transport: transport), services.engine,
+    app.addServices(DriverCloser(driver: driver),
+                    ConnectionCacheService(connections: services.connections, postgres: driver as? PostgresDriver, logger: logger),
+                    TransportCloser(transport: transport), services.engine,
                     OAuthRefresher(connections: services.connections))
     return app
 }

@@ -8,7 +8,7 @@ import ServiceLifecycle
 public final class PostgresDriver: SQLDriver, Service {
     /// Always `.postgres`.
     public let dialect = SQLDialect.postgres
-    private let client: PostgresClient
+    let client: PostgresClient
     private let logger: Logger
 
     /// Parses a `postgres://user:password@host:port/database` URL into a pool.

@@ -71,6 +71,7 @@ extension SQLStoreTransaction {
               token_version = excluded.token_version, authorizer_id = excluded.authorizer_id, refresh_failures = excluded.refresh_failures
             """, [.text(g.connectionID.rawValue), .text(g.workspaceID.rawValue), .text(g.appID.rawValue), .text(g.grantType), .date(g.expiresAt),
                   .int(Int64(g.tokenVersion)), .text(g.authorizerID?.rawValue), .int(Int64(g.refreshFailures))])
+        try await announceChange(of: g.connectionID)
     }
 
     func oauthGrants(authorizedBy user: ID<User>, in workspace: ID<Workspace>) async throws -> [OAuthGrant] {
