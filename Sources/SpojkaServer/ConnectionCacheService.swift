@@ -28,8 +28,13 @@ struct ConnectionCacheService: Service {
         let cache = connections.cache
         while !Task.isCancelled {
             do {
-                try await postgres.listen(PostgresDriver.connectionChanges, listening: { cache.resume() },
-                                          received: { cache.invalidate(ID(rawValue: $0)) })
+                try await postgres.listen(PostgresDriver.connectionChanges, listening: {
+                    cache.resume()
+                    logger.info("listening for connection changes; connections are cached")
+                }, received: { id in
+                    logger.debug("connection changed elsewhere; dropped from the cache", metadata: ["connection": .string(id)])
+                    cache.invalidate(ID(rawValue: id))
+                })
             } catch where !Task.isCancelled {
                 logger.warning("connection change notifications stopped; connections are read from the database until they resume",
                                metadata: ["error": .string(String(describing: type(of: error)))])
