@@ -4,8 +4,8 @@ import Synchronization
 
 /// The bookkeeping of successful tool calls (access record, `lastUsedAt`), committed off the caller's path.
 ///
-/// Writes queue here and commit together in one transaction, started by the first write that finds no commit in
-/// flight (group commit; no task runs while the queue is empty). A batch that fails is retried one write per
+/// Writes queue here and commit together in one transaction, started `window` after the first write that finds no
+/// commit in flight (group commit: sequential calls share a transaction too; no task runs while the queue is empty). A batch that fails is retried one write per
 /// transaction so one bad write loses no other. Beyond `limit` queued writes the caller commits its own (back-pressure).
 /// Reads that must see them call `flush()`; the server flushes at shutdown. A process killed outright loses at most
 /// the writes of the last few milliseconds: the call itself has happened, only its log line and `lastUsedAt` are missing.
@@ -20,9 +20,12 @@ final class CallLedger: Sendable {
 
     private let store: any Store
     private let limit: Int
+    private let window: Duration
     private let state = Mutex(State())
 
-    init(store: any Store, limit: Int = 10_000) { self.store = store; self.limit = limit }
+    init(store: any Store, limit: Int = 10_000, window: Duration = .milliseconds(5)) {
+        self.store = store; self.limit = limit; self.window = window
+    }
 
     /// Queues `write`; false when the queue is full and the caller must commit it itself.
     func enqueue(_ write: @escaping Write) -> Bool {
@@ -34,7 +37,12 @@ final class CallLedger: Sendable {
             return true
         }
         guard let lead else { return false }
-        if lead { Task { await self.commitPending() } }
+        if lead {
+            Task {
+                try? await Task.sleep(for: self.window)
+                await self.commitPending()
+            }
+        }
         return true
     }
 
