@@ -42,14 +42,14 @@ public struct APIServices: Sendable {
     public init(store: any Store, keyRing: KeyRing, ids: any IDGenerator, clock: any WallClock,
                 passwords: PasswordHasher, publicURL: String, bodyLimit: Int, catalog: LiveCatalog, runtime: ToolRuntime,
                 logger: Logger, engineOptions: RunEngine.Options = RunEngine.Options(), durable: Bool = true,
-                oauth: OAuthOptions? = nil) {
+                oauth: OAuthOptions? = nil, connectionCache: ConnectionCache = ConnectionCache()) {
         self.store = store; self.keyRing = keyRing; self.ids = ids; self.clock = clock
         self.passwords = passwords; self.publicURL = publicURL; self.bodyLimit = bodyLimit
         self.catalogs = catalog; self.runtime = runtime
         var oauthOptions = oauth ?? OAuthOptions()
         if oauth == nil { oauthOptions.publicURL = publicURL }
         self.connections = ConnectionService(store: store, keyRing: keyRing, catalog: catalog, runtime: runtime, ids: ids, clock: clock,
-                                             oauth: oauthOptions)
+                                             oauth: oauthOptions, cache: connectionCache)
         self.workflows = WorkflowService(store: store, catalog: catalog, ids: ids, clock: clock)
         self.logger = logger
         self.engine = RunEngine(store: store, connections: connections, ids: ids, clock: clock,

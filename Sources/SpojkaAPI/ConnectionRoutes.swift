@@ -57,6 +57,7 @@ struct ConnectionRoutes {
             if let decoded = Cursor.decodeText(cursor) { query.after = decoded } else { problems.append(("cursor", "is not a cursor from a previous page")) }
         }
         if !problems.isEmpty { throw SpojkaError.validation(problems) }
+        await connections.flushBookkeeping()
         let (found, members) = try await services.store.read { [query] tx in
             (try await tx.connections(in: workspace.id, query), try await tx.members(of: workspace.id))
         }

@@ -4,13 +4,15 @@ import SpojkaCore
 
 extension ConnectionService {
     /// Calls a tool through a connection: decrypts, injects, calls, records status and `lastUsedAt`, scrubs secrets.
-    /// `purpose` names the path in the access log (`tool_call`, `mcp`).
+    /// `purpose` names the path in the access log (`tool_call`, `mcp`). A success on an active connection records
+    /// off the caller's path (group commit); an outcome that changes the status commits before the call returns.
     public func callTool(_ tool: String, arguments: JSONValue, connection id: ID<Connection>, in workspace: ID<Workspace>,
                          connector expected: String?, by actor: String, purpose: String = "tool_call") async throws -> JSONValue {
-        let (outcome, record) = try await callToolDeferred(tool, arguments: arguments, connection: id, in: workspace, connector: expected,
-                                                           by: actor, purpose: purpose)
-        try await store.transaction { try await record($0) }
-        return try outcome.get()
+        let called = try await call(tool, arguments: arguments, connection: id, in: workspace, connector: expected, by: actor, purpose: purpose)
+        if !called.routine || !ledger.enqueue(called.records) {
+            try await store.transaction { try await called.records($0) }
+        }
+        return try called.outcome.get()
     }
 
     /// Calls a tool through a connection and returns the scrubbed outcome with the writes that record the call
@@ -20,13 +22,27 @@ extension ConnectionService {
                                  connector expected: String?, by actor: String, purpose: String = "tool_call",
                                  admit: @Sendable (Connection) throws -> Void = { _ in }) async throws
         -> (Result<JSONValue, ToolError>, @Sendable (any StoreTransaction) async throws -> Void) {
-        // One read for the connection and its OAuth grant (most connections have none).
-        let (found, grant, sealed) = try await store.read { tx in
-            (try await tx.connection(id, in: workspace), try await tx.oauthGrant(of: id), try await tx.sealedCredentials(of: id))
-        }
-        guard let connection = found, connection.deletedAt == nil else {
-            throw SpojkaError(.connectionNotFound, "Connection \(id) not found", details: ["connection": .string(id.rawValue)])
-        }
+        let called = try await call(tool, arguments: arguments, connection: id, in: workspace, connector: expected, by: actor, purpose: purpose,
+                                    admit: admit)
+        return (called.outcome, called.records)
+    }
+
+    /// Waits until the bookkeeping of finished calls is committed (reads of the access log and `lastUsedAt`, shutdown).
+    public func flushBookkeeping() async { await ledger.flush() }
+
+    /// A call's outcome, its writes, and whether they are routine (a success on an active connection: no status change).
+    struct Called {
+        var outcome: Result<JSONValue, ToolError>
+        var records: @Sendable (any StoreTransaction) async throws -> Void
+        var routine: Bool
+    }
+
+    func call(_ tool: String, arguments: JSONValue, connection id: ID<Connection>, in workspace: ID<Workspace>,
+              connector expected: String?, by actor: String, purpose: String,
+              admit: @Sendable (Connection) throws -> Void = { _ in }) async throws -> Called {
+        // Cached: no store read and no decryption (see `ConnectionCache`).
+        var resolved = try await resolve(id, in: workspace)
+        let connection = resolved.connection
         if let expected, expected != connection.connector {
             throw SpojkaError.validation([("connection", "connection \(id) belongs to connector \(connection.connector), not \(expected)")])
         }
@@ -38,67 +54,60 @@ extension ConnectionService {
         }
         try ensureAllowed(tool, of: connection)
         try ensureUpToDate(connection, manifest)
-        var used = grant?.tokenVersion
-        if let grant, grant.tokenVersion > 0, needsRefresh(grant, stale: nil, cap: oauth.options.callRefreshMargin) {
+        if let grant = resolved.grant, grant.tokenVersion > 0, needsRefresh(grant, stale: nil, cap: oauth.options.callRefreshMargin) {
             // Expired or about to: refresh first (single-flight); a failure shows up as the call's own 401.
             try? await refresh(id, in: workspace, stale: grant.tokenVersion, actor: actor)
-            used = try await store.read { try await $0.oauthGrant(of: id) }?.tokenVersion
+            resolved = try await resolve(id, in: workspace, fresh: true)
         }
-        let unchanged = used == grant?.tokenVersion
-        let current = unchanged ? connection : try await get(id, in: workspace)
-        var (outcome, records) = try await attempt(tool, arguments: arguments, connection: current, sealed: unchanged ? sealed : nil,
-                                                   manifest: manifest, actor: actor, purpose: purpose)
-        if case .failure(let error) = outcome, error.code == .authRejected, let used {
+        var (outcome, access) = try await attempt(tool, arguments: arguments, resolved, manifest: manifest, actor: actor, purpose: purpose)
+        var accesses = [access]
+        if case .failure(let error) = outcome, error.code == .authRejected, resolved.cached {
+            // A rotation or refresh elsewhere whose notification is late: re-read once before believing the 401.
+            let fresh = try await resolve(id, in: workspace, fresh: true)
+            if fresh.credentials != resolved.credentials || fresh.grant?.tokenVersion != resolved.grant?.tokenVersion
+                || fresh.connection.updatedAt != resolved.connection.updatedAt {
+                resolved = fresh
+                (outcome, access) = try await attempt(tool, arguments: arguments, resolved, manifest: manifest, actor: actor, purpose: purpose)
+                accesses.append(access)
+            }
+        }
+        if case .failure(let error) = outcome, error.code == .authRejected, let used = resolved.grant?.tokenVersion {
             // A 401 on an OAuth token: refresh once and retry once.
             do {
                 try await refresh(id, in: workspace, stale: used, actor: actor)
-                let first = records
-                let current = try await get(id, in: workspace)
-                let (retried, second) = try await attempt(tool, arguments: arguments, connection: current, sealed: nil, manifest: manifest, actor: actor,
-                                                          purpose: purpose)
-                outcome = retried
-                records = { tx in try await first(tx); try await second(tx) }
+                resolved = try await resolve(id, in: workspace, fresh: true)
+                (outcome, access) = try await attempt(tool, arguments: arguments, resolved, manifest: manifest, actor: actor, purpose: purpose)
+                accesses.append(access)
             } catch let refreshError as SpojkaError {
                 // The call's status record must keep the refresh's reason (e.g. the provider's invalid_grant).
                 let message = "\(error.message); the token could not be refreshed: \(refreshError.message)"
-                let failure = ToolError(.authRejected, message, details: error.details)
-                outcome = .failure(failure)
-                records = try await recordOnly(failure, connection: connection, actor: actor, tool: tool, previous: records)
+                outcome = .failure(ToolError(.authRejected, message, details: error.details))
             }
         }
-        return (outcome, records)
+        let succeeded = if case .success = outcome { true } else { false }
+        return Called(outcome: outcome, records: recordWrites(outcome, accesses: accesses, connection: id, workspace: workspace, actor: actor),
+                      routine: succeeded && resolved.connection.status == .active)
     }
 
-    /// The writes of a first attempt whose outcome was replaced: its access record plus the final outcome's status.
-    private func recordOnly(_ failure: ToolError, connection: Connection, actor: String, tool: String,
-                            previous: @escaping @Sendable (any StoreTransaction) async throws -> Void) async throws
-        -> @Sendable (any StoreTransaction) async throws -> Void {
-        let status = recordWrites(.failure(failure), access: nil, connection: connection.id, workspace: connection.workspaceID, actor: actor)
-        return { tx in try await previous(tx); try await status(tx) }
-    }
-
-    /// One decrypt-and-call; the writes record the access and the outcome.
-    private func attempt(_ tool: String, arguments: JSONValue, connection: Connection, sealed: [String: [UInt8]]?, manifest: ConnectorManifest,
-                         actor: String, purpose: String) async throws
-        -> (Result<JSONValue, ToolError>, @Sendable (any StoreTransaction) async throws -> Void) {
-        let (id, workspace) = (connection.id, connection.workspaceID)
-        let (credentials, access) = try await decrypt(connection, sealed: sealed, actor: actor, purpose: purpose, tool: tool)
+    /// One call with resolved credentials; returns the scrubbed outcome and the access record to append.
+    private func attempt(_ tool: String, arguments: JSONValue, _ resolved: Resolved, manifest: ConnectorManifest,
+                         actor: String, purpose: String) async throws -> (Result<JSONValue, ToolError>, CredentialAccess) {
+        let connection = resolved.connection, credentials = resolved.credentials
+        let access = CredentialAccess(id: ids.make(), connectionID: connection.id, at: clock.now(), actor: actor, purpose: purpose, tool: tool)
         let call = ToolCall(connector: manifest, tool: tool, arguments: arguments, credentials: credentials,
                             settings: connection.settings, serviceURL: connection.serviceURL)
         // Scrub the credentials as sent too (`Basic base64(user:pass)`, encoded query values), not only their raw values.
         let scrub = Scrubber(Array(credentials.values), injected: runtime.injectedValues(call))
-        let outcome: Result<JSONValue, ToolError>
         do {
             let output = try await runtime.call(call)
-            outcome = .success(scrub.value(output))
+            return (.success(scrub.value(output)), access)
         } catch let error as ToolError {
-            outcome = .failure(ToolError(error.code, scrub.text(error.message), details: scrub.value(.object(error.details)).objectValue ?? [:]))
+            return (.failure(ToolError(error.code, scrub.text(error.message), details: scrub.value(.object(error.details)).objectValue ?? [:])), access)
         } catch {
             // Cancelled or unexpected: the decryption is still logged.
             try await store.transaction { try await $0.appendCredentialAccess(access) }
             throw error
         }
-        return (outcome, recordWrites(outcome, access: access, connection: id, workspace: workspace, actor: actor))
     }
 
     /// Calls a tool that needs no connection (utilities, and the generic HTTP connector without credentials).
@@ -112,7 +121,7 @@ extension ConnectionService {
 
     /// The writes recording a call's decryption, status and `lastUsedAt`;
     /// invalid arguments say nothing about the connection's health.
-    func recordWrites(_ outcome: Result<JSONValue, ToolError>, access: CredentialAccess?, connection id: ID<Connection>,
+    func recordWrites(_ outcome: Result<JSONValue, ToolError>, accesses: [CredentialAccess], connection id: ID<Connection>,
                       workspace: ID<Workspace>, actor: String) -> @Sendable (any StoreTransaction) async throws -> Void {
         let verification: Verification?
         switch outcome {
@@ -125,9 +134,11 @@ extension ConnectionService {
         let now = clock.now()
         let succeeded = if case .success = outcome { true } else { false }
         return { tx in
-            if let access { try await tx.appendCredentialAccess(access) }
+            for access in accesses { try await tx.appendCredentialAccess(access) }
             // The common case, a success on an active connection, is one statement.
             if succeeded, try await tx.touchConnection(id, at: now) { return }
+            // The status may change: the cached record must not keep the old one (status never changes a call).
+            cache.invalidate(id)
             guard var connection = try await tx.connection(id, in: workspace), connection.deletedAt == nil else { return }
             connection.lastUsedAt = now
             if let verification { try await record(verification, on: &connection, actor: actor, verified: false, in: tx) }

@@ -46,6 +46,7 @@ extension ConnectionService {
             return updated
         }
         if final.tools != before.tools { changes.publish(workspace) }
+        cache.invalidate(id)
         return final
     }
 
@@ -65,6 +66,7 @@ extension ConnectionService {
         }
         let sealed = try await seal(merged, connection: id, workspace: workspace)
         let fields = merged.keys.sorted()
+        defer { cache.invalidate(id) }
         return try await store.transaction { tx in
             try await tx.lockConnection(id)
             guard var connection = try await tx.connection(id, in: workspace), connection.deletedAt == nil else {
@@ -90,6 +92,7 @@ extension ConnectionService {
         let checked = await verification(manifest, credentials: credentials, settings: connection.settings, serviceURL: connection.serviceURL)
         // A field the connector's current version requires and the connection lacks outweighs a passing check.
         let result = Self.updateReason(manifest, connection).map { Verification(status: .reauthorize, reason: $0, account: nil) } ?? checked
+        defer { cache.invalidate(id) }
         let verified = try await store.transaction { tx in
             guard var current = try await tx.connection(id, in: workspace), current.deletedAt == nil else {
                 throw SpojkaError(.connectionNotFound, "Connection \(id) not found")
@@ -125,6 +128,7 @@ extension ConnectionService {
             try await tx.appendAudit(AuditEvent(id: ids.make(), workspaceID: workspace, at: clock.now(), actor: actor, action: "connection.deleted",
                                                 target: id.rawValue, details: ["forced": .bool(force), "brokenWorkflows": .int(usage.count)]))
         }
+        cache.invalidate(id)
         changes.publish(workspace)
     }
 

@@ -50,6 +50,7 @@ extension ConnectionService {
             try await event(tx, id, "handle_changed", actor, from: old, to: handle)
             return connection
         }
+        cache.invalidate(id)
         changes.publish(workspace)
         return changed
     }
@@ -83,6 +84,7 @@ extension ConnectionService {
                                                 action: "connection.tool_policy_changed", target: id.rawValue))
             return connection
         }
+        cache.invalidate(id)
         changes.publish(workspace)
         return changed
     }

@@ -35,6 +35,7 @@ extension ConnectionService {
                                                 target: id.rawValue, details: ["connector": .string(manifest.key), "name": .string(new.name)]))
             return connection
         }
+        cache.invalidate(id)
         changes.publish(workspace)
         return created
     }
@@ -59,18 +60,54 @@ extension ConnectionService {
     /// `sealed` skips the read when the caller already has the sealed fields.
     func decrypt(_ connection: Connection, sealed known: [String: [UInt8]]? = nil, actor: String, purpose: String, tool: String?) async throws
         -> ([String: Secret], CredentialAccess) {
-        let (id, ws) = (connection.id, connection.workspaceID)
+        let id = connection.id
         let sealed = if let known { known } else { try await store.read { try await $0.sealedCredentials(of: id) } }
+        let access = CredentialAccess(id: ids.make(), connectionID: id, at: clock.now(), actor: actor, purpose: purpose, tool: tool)
+        return (try await opened(sealed, of: connection), access)
+    }
+
+    /// The sealed fields of `connection`, opened with the workspace's data key.
+    func opened(_ sealed: [String: [UInt8]], of connection: Connection) async throws -> [String: Secret] {
         var out: [String: Secret] = [:]
         for (field, value) in sealed {
-            out[field] = try await keyRing.open(value, context: SealContext(workspace: ws, record: id.rawValue, field: field))
+            out[field] = try await keyRing.open(value, context: SealContext(workspace: connection.workspaceID, record: connection.id.rawValue, field: field))
         }
-        let access = CredentialAccess(id: ids.make(), connectionID: id, at: clock.now(), actor: actor, purpose: purpose, tool: tool)
-        return (out, access)
+        return out
+    }
+
+    /// A live connection with its OAuth grant and opened credentials.
+    package struct Resolved: Sendable {
+        /// The connection record.
+        package let connection: Connection
+        /// Its OAuth grant, if any.
+        package let grant: OAuthGrant?
+        /// Its opened credentials.
+        package let credentials: [String: Secret]
+        /// Whether it came from the cache (and so may predate a change another process has not yet announced).
+        package let cached: Bool
+    }
+
+    /// The live connection, from the cache unless `fresh`; a store read (one read, then decryption) fills the cache.
+    package func resolve(_ id: ID<Connection>, in workspace: ID<Workspace>, fresh: Bool = false) async throws -> Resolved {
+        if !fresh, let hit = cache.entry(id), hit.connection.workspaceID == workspace {
+            return Resolved(connection: hit.connection, grant: hit.grant, credentials: hit.credentials, cached: true)
+        }
+        let ticket = cache.ticket()
+        let (found, grant, sealed) = try await store.read { tx in
+            (try await tx.connection(id, in: workspace), try await tx.oauthGrant(of: id), try await tx.sealedCredentials(of: id))
+        }
+        guard let connection = found, connection.deletedAt == nil else {
+            throw SpojkaError(.connectionNotFound, "Connection \(id) not found", details: ["connection": .string(id.rawValue)])
+        }
+        let credentials = try await opened(sealed, of: connection)
+        cache.store(ConnectionCache.Entry(connection: connection, grant: grant, credentials: credentials, storedAt: .now), ticket: ticket)
+        return Resolved(connection: connection, grant: grant, credentials: credentials, cached: false)
     }
 
     /// The live connection, or `connection_not_found` (also for another workspace's ID and tombstones).
+    /// Commits the bookkeeping of finished calls first, so the record shows their `lastUsedAt` and access entries.
     public func get(_ id: ID<Connection>, in workspace: ID<Workspace>) async throws -> Connection {
+        await ledger.flush()
         guard let connection = try await store.read({ try await $0.connection(id, in: workspace) }), connection.deletedAt == nil else {
             throw SpojkaError(.connectionNotFound, "Connection \(id) not found", details: ["connection": .string(id.rawValue)])
         }

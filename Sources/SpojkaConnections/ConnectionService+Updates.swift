@@ -34,7 +34,7 @@ extension ConnectionService {
             try await tx.updateConnection(connection)
             return true
         }
-        if moved { changes.publish(workspace) }  // agents' tool lists follow the new version
+        if moved { cache.invalidate(id); changes.publish(workspace) }  // agents' tool lists follow the new version
         return moved
     }
 

@@ -7,11 +7,12 @@ extension ConnectionService {
     /// the decryption (commit it with the run it starts, or alone).
     public func signingSecrets(_ id: ID<Connection>, in workspace: ID<Workspace>) async throws
         -> (scheme: WebhookSignature, secrets: [Secret], record: @Sendable (any StoreTransaction) async throws -> Void) {
-        let (found, sealed) = try await store.read { tx in (try await tx.connection(id, in: workspace), try await tx.sealedCredentials(of: id)) }
-        guard let connection = found, connection.deletedAt == nil, connection.connector == "webhook" else {
+        let resolved = try await resolve(id, in: workspace)
+        let connection = resolved.connection, credentials = resolved.credentials
+        guard connection.connector == "webhook" else {
             throw SpojkaError(.connectionNotFound, "Connection \(id) is not a webhook connection", details: ["connection": .string(id.rawValue)])
         }
-        let (credentials, access) = try await decrypt(connection, sealed: sealed, actor: "webhook", purpose: "webhook_verify", tool: nil)
+        let access = CredentialAccess(id: ids.make(), connectionID: id, at: clock.now(), actor: "webhook", purpose: "webhook_verify", tool: nil)
         let secrets = [credentials["secret"], credentials["previousSecret"]].compactMap { $0 }
         return (WebhookSignature(settings: connection.settings), secrets, { try await $0.appendCredentialAccess(access) })
     }

@@ -68,11 +68,15 @@ public struct ConnectionService: Sendable {
     let oauth: OAuthSupport
     /// Published after a connection is created or deleted, or its handle or tool policy changes.
     public let changes = ConnectionChanges()
+    /// Resolved connections of this process; `invalidate` it after any write to a connection made outside this service.
+    public let cache: ConnectionCache
+    let ledger: CallLedger
 
-    /// Creates the service.
+    /// Creates the service; `cache` is this process's (a PostgreSQL process passes one its change listener invalidates).
     public init(store: any Store, keyRing: KeyRing, catalog: LiveCatalog, runtime: ToolRuntime, ids: any IDGenerator, clock: any WallClock,
-                oauth: OAuthOptions = OAuthOptions()) {
+                oauth: OAuthOptions = OAuthOptions(), cache: ConnectionCache = ConnectionCache()) {
         self.store = store; self.keyRing = keyRing; self.catalogs = catalog; self.runtime = runtime; self.ids = ids; self.clock = clock
+        self.cache = cache; self.ledger = CallLedger(store: store)
         self.oauth = OAuthSupport(options: oauth, client: OAuthClient(transport: runtime.httpTransport),
                                   owner: "oauth_" + Base32.encode(ids.randomBytes(10)))
     }

@@ -70,11 +70,15 @@ struct Composition {
         let services = APIServices(store: store, keyRing: keyRing, ids: dependencies.ids, clock: dependencies.clock,
                                    passwords: PasswordHasher(logN: config.passwordCost),
                                    publicURL: config.resolvedPublicURL, bodyLimit: config.bodyLimit, catalog: catalog, runtime: runtime,
-                                   logger: logger, engineOptions: engineOptions(config), durable: config.durableRuns, oauth: oauth)
+                                   logger: logger, engineOptions: engineOptions(config), durable: config.durableRuns, oauth: oauth,
+                                   // On PostgreSQL the cache is used only while its change listener listens.
+                                   connectionCache: ConnectionCache(enabled: !(driver is PostgresDriver)))
         // Services stop in reverse order: the engine first, then the transport and the database.
         var background: [any Service] = []
         if let postgres = driver as? PostgresDriver { background.append(postgres) }
-        background += [DriverCloser(driver: driver), TransportCloser(transport: transport), services.engine,
+        background += [DriverCloser(driver: driver),
+                       ConnectionCacheService(connections: services.connections, postgres: driver as? PostgresDriver, logger: logger),
+                       TransportCloser(transport: transport), services.engine,
                        OAuthRefresher(connections: services.connections),
                        CatalogReloader(live: catalog, builtins: builtins, directory: config.connectorsDirectory, store: store,
                                        connections: services.connections, trigger: dependencies.reloads, logger: logger)]

@@ -9,7 +9,7 @@ import Synchronization
 public final class PostgresDriver: SQLDriver, Service {
     /// Always `.postgres`.
     public let dialect = SQLDialect.postgres
-    private let client: PostgresClient
+    let client: PostgresClient
     private let logger: Logger
     /// Opens when `run()` starts: connections are leased only from a running pool (no "run() hasn't been called" warning).
     private let started = Gate()

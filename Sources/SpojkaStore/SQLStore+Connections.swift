@@ -50,6 +50,15 @@ extension SQLStoreTransaction {
                   .date(c.lastUsedAt), .text(c.ownerID.rawValue), .text(c.account.map(StoredJSON.text)),
                   .text(StoredJSON.text(.array(c.credentialFields.map(JSONValue.string)))), .date(c.updatedAt), .date(c.deletedAt),
                   .text(c.handle), .text(try StoredCodable.text(c.toolPolicy)), .text(c.tools.map(StoredJSON.text)), .text(c.id.rawValue)])
+        try await announceChange(of: c.id)
+    }
+
+    /// On PostgreSQL, tells every process (on commit, not before) that connection `id` changed, so each drops its
+    /// cached copy (`PostgresDriver.connectionChanges`). `lastUsedAt` alone (`touchConnection`) is not a change.
+    func announceChange(of id: ID<Connection>) async throws {
+        guard db.dialect == .postgres else { return }
+        try await db.execute("SELECT 1 AS sent FROM (SELECT pg_notify(?, ?)) AS notified",
+                             [.text(PostgresDriver.connectionChanges), .text(id.rawValue)])
     }
 
     func touchConnection(_ id: ID<Connection>, at: Date) async throws -> Bool {
@@ -73,6 +82,7 @@ extension SQLStoreTransaction {
             try await db.execute("INSERT INTO connection_credentials (connection_id, field, sealed) VALUES (?, ?, ?)",
                                  [.text(id.rawValue), .text(field), .text(Data(sealed).base64EncodedString())])
         }
+        try await announceChange(of: id)
     }
 
     func appendConnectionEvent(_ e: ConnectionEvent) async throws {

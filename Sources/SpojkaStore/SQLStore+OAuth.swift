@@ -73,6 +73,7 @@ extension SQLStoreTransaction {
               issued_at = excluded.issued_at
             """, [.text(g.connectionID.rawValue), .text(g.workspaceID.rawValue), .text(g.appID.rawValue), .text(g.grantType), .date(g.expiresAt),
                   .int(Int64(g.tokenVersion)), .text(g.authorizerID?.rawValue), .int(Int64(g.refreshFailures)), .date(g.issuedAt)])
+        try await announceChange(of: g.connectionID)
     }
 
     func oauthGrants(authorizedBy user: ID<User>, in workspace: ID<Workspace>) async throws -> [OAuthGrant] {

@@ -102,6 +102,7 @@ extension ConnectionService {
         let now = clock.now()
         let expires = tokens.expiresIn.map { now.addingTimeInterval($0) }
         let (ids, id, ws, newSealed) = (self.ids, connection.id, connection.workspaceID, fresh)
+        defer { cache.invalidate(id) }
         try await store.transaction { tx in
             try await tx.lockConnection(id)
             guard var current = try await tx.connection(id, in: ws), current.deletedAt == nil, var grant = try await tx.oauthGrant(of: id) else {

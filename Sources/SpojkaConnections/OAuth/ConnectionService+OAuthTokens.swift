@@ -125,6 +125,7 @@ extension ConnectionService {
     /// Sets the connection's status after a failed refresh.
     func markGrant(_ connection: Connection, status: Connection.Status, reason: String, actor: String, failures: Int?) async throws {
         let id = connection.id, ws = connection.workspaceID
+        defer { cache.invalidate(id) }
         try await store.transaction { tx in
             guard var current = try await tx.connection(id, in: ws), current.deletedAt == nil else { return }
             try await record(Verification(status: status, reason: reason, account: nil), on: &current, actor: actor, verified: false, in: tx)
