@@ -180,6 +180,11 @@ class Run(MoreJourneys):
         expect(page.get_by_role("link", name="Slack - Acme HQ")).to_be_visible()
         expect(page.locator("tbody .badge")).to_have_text("Active")
         self.look("connections")
+        # A search with a space reaches the server as a space (not '+'), and finds the connection.
+        page.get_by_label("Search connections by name").fill("acme hq")
+        page.wait_for_url("**q=acme*")
+        expect(page.get_by_role("link", name="Slack - Acme HQ")).to_be_visible()
+        page.goto(self.base + "/connections")
         for name, path in [("connectors", "/connectors"), ("connector-slack", "/connectors/slack"),
                            ("add-connection-form", "/connections/new?connector=slack"),
                            ("members", "/settings/members"), ("tokens", "/settings/tokens"),

@@ -49,6 +49,7 @@ export async function api(method, path, body) {
 export function query(params) {
   const q = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '') q.set(key, value);
-  const text = q.toString();
+  // URLSearchParams writes a space as '+', which the server reads as a plus sign; a literal '+' is already %2B.
+  const text = q.toString().replace(/\+/g, '%20');
   return text ? '?' + text : '';
 }
