@@ -26,9 +26,10 @@ extension WorkflowValidator {
     }
 
     /// Why `connector`'s `tool` cannot be called with the catalog in force (removed by an update), if so.
+    /// A connector whose tools are discovered per connection (`mcp`) is checked by the call against that set instead.
     static func missingTool(_ catalog: Catalog, connector: String, tool: String) -> String? {
         guard let manifest = catalog.connector(connector) else { return "connector \(connector) is no longer in the catalog" }
-        guard manifest.tool(tool) == nil else { return nil }
+        guard manifest.discovery == nil, manifest.tool(tool) == nil else { return nil }
         return "tool \(tool) was removed from connector \(connector) (version \(manifest.version))"
     }
 
