@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -62,12 +63,26 @@ def set_up(server):
     return setup["token"], setup["workspace"]["id"]
 
 
-def main():
+@contextmanager
+def bench_server(default_count):
+    """(server, token, workspace ID, count) for `bench_*.py PATH_TO_SPOJKA_BINARY [COUNT]`; stops the server after."""
     binary = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/spojka"
-    count = int(sys.argv[2]) if len(sys.argv) > 2 else 10000
+    count = int(sys.argv[2]) if len(sys.argv) > 2 else default_count
     server = Server(binary)
     try:
         token, ws = set_up(server)
+        yield server, token, ws, count
+    finally:
+        server.stop()
+
+
+def chromium(p):
+    """Debian's chromium through Playwright."""
+    return p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
+
+
+def main():
+    with bench_server(10000) as (server, token, ws, count):
         started = time.monotonic()
         with ThreadPoolExecutor(4) as pool:
             list(pool.map(lambda i: post(f"{server.url}/api/v1/workspaces/{ws}/connections?verify=false",
@@ -75,7 +90,7 @@ def main():
                           range(count)))
         print(f"created {count} connections in {time.monotonic() - started:.1f} s")
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
+            browser = chromium(p)
             context, page = signed_in(browser, server.url)
             results = []
             for label in ("cold", "warm", "warm"):
@@ -92,8 +107,6 @@ def main():
             print(f"{label}: {r['bytes'] / 1024:.1f} KB transferred ({r['decoded'] / 1024:.1f} KB decoded), "
                   f"{r['requests']} requests, list rendered at {r['rendered']:.0f} ms")
         print(f"next page of 50: {next_ms:.0f} ms")
-    finally:
-        server.stop()
 
 
 if __name__ == "__main__":
