@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -55,6 +56,13 @@ def cold_page(browser, context):
     return cold.new_page()
 
 
+def measured_visit(page, url, ready):
+    """MEASURE of a visit to `url`, taken once the JavaScript expression `ready` holds."""
+    page.goto(url, wait_until="commit")
+    page.wait_for_function(ready, polling="raf")
+    return page.evaluate(MEASURE)
+
+
 def set_up(server):
     """The bench user's (token, workspace ID) on a fresh server."""
     setup = post(server.url + "/api/v1/setup", {"email": "bench@example.com", "name": "Bench", "workspace": "Bench",
@@ -62,38 +70,51 @@ def set_up(server):
     return setup["token"], setup["workspace"]["id"]
 
 
-def main():
+@contextmanager
+def bench_server(default_count):
+    """(server, token, workspace ID, count) for `bench_*.py PATH_TO_SPOJKA_BINARY [COUNT]`; stops the server after."""
     binary = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/spojka"
-    count = int(sys.argv[2]) if len(sys.argv) > 2 else 10000
+    count = int(sys.argv[2]) if len(sys.argv) > 2 else default_count
     server = Server(binary)
     try:
         token, ws = set_up(server)
+        yield server, token, ws, count
+    finally:
+        server.stop()
+
+
+@contextmanager
+def bench_browser(server):
+    """(page, visit) in Debian's chromium signed in as the bench user: `page` keeps its cache; `visit(label)` is a
+    fresh-cache page of the same session for "cold", else `page`."""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
+        context, page = signed_in(browser, server.url)
+        yield page, lambda label: cold_page(browser, context) if label == "cold" else page
+        browser.close()
+
+
+def main():
+    with bench_server(10000) as (server, token, ws, count):
         started = time.monotonic()
         with ThreadPoolExecutor(4) as pool:
             list(pool.map(lambda i: post(f"{server.url}/api/v1/workspaces/{ws}/connections?verify=false",
                                          {"connector": "slack", "name": f"Slack - {i:05d}", "credentials": {"token": "xoxb-bench"}}, token),
                           range(count)))
         print(f"created {count} connections in {time.monotonic() - started:.1f} s")
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
-            context, page = signed_in(browser, server.url)
+        with bench_browser(server) as (page, visit):
             results = []
             for label in ("cold", "warm", "warm"):
-                target = cold_page(browser, context) if label == "cold" else page
-                target.goto(server.url + "/connections", wait_until="commit")
-                target.wait_for_function("performance.getEntriesByName('spojka:connections-rendered').length > 0", polling="raf")
-                results.append((label, target.evaluate(MEASURE)))
+                results.append((label, measured_visit(visit(label), server.url + "/connections",
+                                                      "performance.getEntriesByName('spojka:connections-rendered').length > 0")))
             t0 = time.monotonic()
             page.get_by_role("button", name="Next page").click()
             page.wait_for_function("document.querySelector('tbody th a')?.textContent === 'Slack - 00050'", polling="raf")
             next_ms = (time.monotonic() - t0) * 1000
-            browser.close()
         for label, r in results:
             print(f"{label}: {r['bytes'] / 1024:.1f} KB transferred ({r['decoded'] / 1024:.1f} KB decoded), "
                   f"{r['requests']} requests, list rendered at {r['rendered']:.0f} ms")
         print(f"next page of 50: {next_ms:.0f} ms")
-    finally:
-        server.stop()
 
 
 if __name__ == "__main__":

@@ -5,16 +5,12 @@ a click (a node selected, its properties shown), and bytes transferred, cold cac
 
 Usage: bench_designer.py PATH_TO_SPOJKA_BINARY [NODES]
 """
-import shutil
 import sys
 import time
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_console import MEASURE, cold_page, post, set_up, signed_in  # noqa: E402
-from harness import Server  # noqa: E402
+from bench_console import bench_browser, bench_server, measured_visit, post  # noqa: E402
 
 
 def definition(nodes, connection):
@@ -41,35 +37,25 @@ def definition(nodes, connection):
 
 
 def main():
-    binary = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/spojka"
-    count = int(sys.argv[2]) if len(sys.argv) > 2 else 200
-    server = Server(binary)
-    try:
-        token, ws = set_up(server)
+    with bench_server(200) as (server, token, ws, count):
         conn = post(f"{server.url}/api/v1/workspaces/{ws}/connections?verify=false",
                     {"connector": "slack", "name": "Slack - Bench", "credentials": {"token": "xoxb-bench"}}, token)
         workflow = post(f"{server.url}/api/v1/workspaces/{ws}/workflows", definition(count, conn["id"]), token)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
-            context, page = signed_in(browser, server.url)
+        with bench_browser(server) as (_, visit):
             results = []
             for label in ("cold", "session, first visit", "session, again"):
-                target = cold_page(browser, context) if label == "cold" else page
-                target.goto(f"{server.url}/workflows/{workflow['id']}", wait_until="commit")
-                target.wait_for_function(f"document.querySelector('sp-designer-page[data-ready]') && "
-                                         f"document.querySelectorAll('.dz-node').length === {count}", polling="raf")
-                drawn = target.evaluate(MEASURE)
+                target = visit(label)
+                drawn = measured_visit(target, f"{server.url}/workflows/{workflow['id']}",
+                                       f"document.querySelector('sp-designer-page[data-ready]') && "
+                                       f"document.querySelectorAll('.dz-node').length === {count}")
                 clicked = time.monotonic()
                 target.locator('.dz-node-main[data-id="split"]').click()
                 target.wait_for_function("document.querySelector('sp-designer-properties h2')?.textContent === 'Parallel node'", polling="raf")
                 drawn["click_ms"] = (time.monotonic() - clicked) * 1000
                 results.append((label, drawn))
-            browser.close()
         for label, r in results:
             print(f"{label}: {r['bytes'] / 1024:.1f} KB transferred ({r['decoded'] / 1024:.1f} KB decoded), {r['requests']} requests, "
                   f"{count} nodes drawn at {r['rendered']:.0f} ms after navigation; a click selects a node in {r['click_ms']:.0f} ms")
-    finally:
-        server.stop()
 
 
 if __name__ == "__main__":

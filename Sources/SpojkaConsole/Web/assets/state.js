@@ -41,7 +41,8 @@ export function chooseWorkspace(id) {
 /** `/workspaces/{current}{path}`. */
 export function ws(path = '') { return `/workspaces/${state.workspace.id}${path}`; }
 
-const RANK = { viewer: 0, member: 1, admin: 2, owner: 3 };
+/** Workspace roles by rank. */
+export const RANK = { viewer: 0, member: 1, admin: 2, owner: 3 };
 /** Whether the caller's role in the current workspace is at least `role`. */
 export function atLeast(role) { return (RANK[state.workspace?.role] ?? -1) >= RANK[role]; }
 
@@ -54,6 +55,13 @@ export function canManage(connection) {
 export async function connectors() {
   if (!state.connectors) state.connectors = (await api('GET', '/connectors')).items;
   return state.connectors;
+}
+
+const details = new Map();
+/** A connector with its tools (one request per key and session; a failed one is tried again). */
+export function connectorDetail(key) {
+  if (!details.has(key)) details.set(key, api('GET', `/connectors/${encodeURIComponent(key)}`).catch((e) => { details.delete(key); throw e; }));
+  return details.get(key);
 }
 
 /** A readable form of a connection's upstream account. */

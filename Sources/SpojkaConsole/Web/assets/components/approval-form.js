@@ -1,7 +1,7 @@
 // The decision form of a waiting human step: a comment, Approve and Reject. Used by the Approvals inbox and a run's page.
 import { api } from '../api.js';
 import { h, uid } from '../dom.js';
-import { ws } from '../state.js';
+import { RANK, ws } from '../state.js';
 
 /** A form deciding `nodeId` of `runId`; `onDecided(run, decision)` runs after the API accepted it. */
 export function approvalForm(runId, nodeId, onDecided) {
@@ -34,7 +34,6 @@ export function approvalForm(runId, nodeId, onDecided) {
 export function mayDecide(step, user, role) {
   const users = step.input?.approvers?.users ?? [];
   const roles = step.input?.approvers?.roles ?? [];
-  const rank = { viewer: 0, member: 1, admin: 2, owner: 3 };
-  if (users.length === 0 && roles.length === 0) return rank[role] >= 1;
-  return users.includes(user) || roles.some((r) => rank[role] >= rank[r]);
+  if (users.length === 0 && roles.length === 0) return RANK[role] >= RANK.member;
+  return users.includes(user) || roles.some((r) => RANK[role] >= RANK[r]);
 }

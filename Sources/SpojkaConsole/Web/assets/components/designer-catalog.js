@@ -1,15 +1,7 @@
 // What the designer looks up while editing, fetched once per page: connector details (tools with schemas), the
 // workspace's connections (display name, status, environment — never a credential), members and workflows.
-import { api } from '../api.js';
-import { connectors, ws } from '../state.js';
-
-const details = new Map();
-
-/** A connector with its tools (cached). */
-export function connectorDetail(key) {
-  if (!details.has(key)) details.set(key, api('GET', `/connectors/${encodeURIComponent(key)}`).catch((e) => { details.delete(key); throw e; }));
-  return details.get(key);
-}
+import { api, query } from '../api.js';
+import { connectorDetail, connectors, ws } from '../state.js';
 
 /** The catalog summaries, by key. */
 export async function catalogByKey() { return new Map((await connectors()).map((c) => [c.key, c])); }
@@ -19,7 +11,7 @@ export async function allConnections() {
   const items = [];
   let cursor = null;
   do {
-    const page = await api('GET', ws('/connections') + `?limit=200${cursor ? '&cursor=' + encodeURIComponent(cursor) : ''}`);
+    const page = await api('GET', ws('/connections') + query({ limit: 200, cursor }));
     items.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);

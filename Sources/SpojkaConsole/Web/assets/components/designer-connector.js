@@ -2,7 +2,7 @@
 // connections of that connector by display name, status badge and environment — never a credential), and the tool's
 // arguments as a form generated from its input schema, where each field takes a literal or a {{ template }}.
 import { h, replace, uid } from '../dom.js';
-import { connectorDetail } from './designer-catalog.js';
+import { connectorDetail } from '../state.js';
 import { group, looseText, registerSlot, setPath } from './designer-fields.js';
 import { title } from './schema-form.js';
 import { statusBadge } from './status-badge.js';

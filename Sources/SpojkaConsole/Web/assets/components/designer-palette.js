@@ -2,7 +2,7 @@
 // canvas, or press it (mouse or keyboard) to add it in view, wired after the selected node.
 import { h, replace } from '../dom.js';
 import { connectorIcon } from './connector-icon.js';
-import { connectorDetail } from './designer-catalog.js';
+import { connectorDetail } from '../state.js';
 import { NODE_TYPES } from './designer-model.js';
 
 class DesignerPalette extends HTMLElement {

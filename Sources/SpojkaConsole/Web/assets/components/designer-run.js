@@ -4,8 +4,7 @@ import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { ws } from '../state.js';
 import './dialog-box.js';
-
-const FINAL = new Set(['completed', 'failed', 'timed_out', 'cancelled']);
+import { isFinal } from './run-status.js';
 
 /** Asks for the run's input (JSON); resolves to the parsed value or undefined when cancelled. */
 export function askInput(previous) {
@@ -26,11 +25,13 @@ export function askInput(previous) {
 
 /** Starts a run of `workflowId` and polls it; `onUpdate(run)` is called with each new state. */
 export class RunWatcher {
-  constructor(workflowId, onUpdate) { this.workflowId = workflowId; this.onUpdate = onUpdate; this.run = null; }
+  constructor(workflowId, onUpdate) { this.workflowId = workflowId; this.onUpdate = onUpdate; this.run = null; this.generation = 0; }
 
   async start(input) {
     this.stop();
+    const generation = this.generation;
     const answer = await api('POST', ws(`/workflows/${encodeURIComponent(this.workflowId)}/runs`), { input });
+    if (generation !== this.generation) return; // stopped meanwhile (the page was left)
     this.run = { id: answer.runId ?? answer.id, status: 'running', steps: [] };
     this.onUpdate(this.run);
     this.poll();
@@ -38,16 +39,18 @@ export class RunWatcher {
 
   async poll() {
     const id = this.run?.id;
+    const generation = this.generation;
     if (!id) return;
     try {
       this.run = await api('GET', ws(`/runs/${encodeURIComponent(id)}`));
       this.onUpdate(this.run);
-    } catch (e) { this.error = e.message; }
-    if (this.run?.id !== id || FINAL.has(this.run.status)) return;
+    } catch { /* a failed poll is tried again */ }
+    // A stop() during the request (the page was left, or a new run began) ends this loop.
+    if (generation !== this.generation || this.run?.id !== id || isFinal(this.run.status)) return;
     this.timer = setTimeout(() => this.poll(), this.run.status === 'waiting' ? 2000 : 300);
   }
 
-  stop() { clearTimeout(this.timer); this.timer = null; }
+  stop() { clearTimeout(this.timer); this.timer = null; this.generation += 1; }
 
   /** The state of each node: the latest step's status, and `running` for nodes whose predecessors are done. */
   states(model) {

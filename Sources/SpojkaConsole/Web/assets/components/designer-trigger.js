@@ -1,6 +1,6 @@
 // The trigger's properties: manual; webhook (signing connection, mode, the URL with Copy and how to sign); schedule
 // (cron, time zone, catch-up, and the next five times as the server computes them).
-import { api } from '../api.js';
+import { api, query } from '../api.js';
 import { copy, h, replace, uid } from '../dom.js';
 import { ws } from '../state.js';
 import { boundField, group } from './designer-fields.js';
@@ -65,9 +65,7 @@ async function drawPreview(ctx, list) {
   if (!config.cron) return replace(list, h('li', { class: 'muted' }, 'Enter a cron expression.'));
   const zone = config.timezone || 'UTC';
   try {
-    // %20, not URLSearchParams' '+': the server reads '+' in a query as a plus sign.
-    const q = `?cron=${encodeURIComponent(config.cron)}&timezone=${encodeURIComponent(zone)}&count=5`;
-    const answer = await api('GET', ws('/schedule-preview') + q);
+    const answer = await api('GET', ws('/schedule-preview') + query({ cron: config.cron, timezone: zone, count: 5 }));
     const format = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short', timeZone: zone });
     replace(list, answer.times.length ? answer.times.map((t) => h('li', {}, h('time', { datetime: t }, format.format(new Date(t)))))
       : h('li', { class: 'muted' }, 'It does not fire within a year.'));

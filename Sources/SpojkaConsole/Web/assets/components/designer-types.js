@@ -19,7 +19,7 @@ export function typeSection(ctx, type, env) {
       f('Message', 'message', { kind: 'loose', rows: 2, hint: 'Shown to the approver; may hold templates.' }),
       f('Approver roles', ['approvers', 'roles'], { kind: 'lines', rows: 2, hint: 'One per line: owner, admin, member or viewer (and above).' }),
       f('Approver users', ['approvers', 'users'], { kind: 'lines', rows: 2,
-        hint: `One user ID per line. Members: ${env.members.map((m) => `${m.name ?? m.email} (${m.id ?? m.userId})`).join(', ') || '—'}.` }),
+        hint: `One user ID per line. Members: ${env.members.map((m) => `${m.name ?? m.email} (${m.id})`).join(', ') || '—'}.` }),
       f('Timeout (minutes)', 'timeoutMinutes', { kind: 'number' })];
     case 'subworkflow': return [
       f('Workflow', 'workflow', { kind: 'select', required: true,

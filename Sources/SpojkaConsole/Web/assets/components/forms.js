@@ -1,5 +1,5 @@
 // Small helpers for hand-built forms: a labelled field with hint and error slots, and API errors placed next to fields.
-import { h, uid } from '../dom.js';
+import { h, replace, uid } from '../dom.js';
 
 /** A labelled input: returns the wrapper with `.input` and `.error` properties. */
 export function field(label, attributes = {}, { hint, tag = 'input', options } = {}) {
@@ -43,4 +43,11 @@ export function alertBox() {
 /** A page heading row with optional actions. */
 export function pageHeader(title, ...actions) {
   return h('div', { class: 'page-header' }, h('h1', {}, title), actions.length ? h('div', { class: 'actions' }, actions) : null);
+}
+
+/** Fills `nav` with the buttons of cursor paging: `cursors` is the page's stack of cursors, `load(cursor)` draws a page. */
+export function pagerButtons(nav, cursors, nextCursor, load, [previous, next] = ['Previous page', 'Next page']) {
+  replace(nav,
+    cursors.length ? h('button', { type: 'button', on: { click: () => { cursors.pop(); load(cursors.at(-1) ?? null); } } }, previous) : null,
+    nextCursor ? h('button', { type: 'button', on: { click: () => { cursors.push(nextCursor); load(nextCursor); } } }, next) : null);
 }

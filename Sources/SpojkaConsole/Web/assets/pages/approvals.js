@@ -3,7 +3,7 @@
 import { api, query } from '../api.js';
 import { h, replace, time } from '../dom.js';
 import { state, ws } from '../state.js';
-import { pageHeader, statusLine } from '../components/forms.js';
+import { pageHeader, pagerButtons, statusLine } from '../components/forms.js';
 import { approvalForm } from '../components/approval-form.js';
 import { jsonBlock } from '../components/run-status.js';
 
@@ -32,9 +32,7 @@ class ApprovalsPage extends HTMLElement {
         h('p', {}, 'When a run reaches a human step that names you, your role, or nobody in particular, it waits here for your decision.')));
     }
     replace(this.list, h('ul', { class: 'approvals plain' }, page.items.map((a) => this.card(a))));
-    replace(this.pager,
-      this.cursors.length ? h('button', { type: 'button', on: { click: () => { this.cursors.pop(); this.load(this.cursors.at(-1) ?? null); } } }, 'Previous page') : null,
-      page.nextCursor ? h('button', { type: 'button', on: { click: () => { this.cursors.push(page.nextCursor); this.load(page.nextCursor); } } }, 'Next page') : null);
+    pagerButtons(this.pager, this.cursors, page.nextCursor, (cursor) => this.load(cursor));
   }
 
   card(a) {

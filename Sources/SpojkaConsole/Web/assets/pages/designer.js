@@ -1,6 +1,6 @@
 // The workflow designer (/workflows/{id}, /workflows/new): palette, canvas and properties; save with the server's
 // errors on nodes and fields; history; run with live node states; keyboard shortcuts; a guard against losing edits.
-import { ApiError, api } from '../api.js';
+import { ApiError, api, query } from '../api.js';
 import { h, replace } from '../dom.js';
 import { replaceAddress, setLeaveGuard } from '../router.js';
 import { atLeast, ws } from '../state.js';
@@ -25,7 +25,7 @@ class DesignerPage extends HTMLElement {
     let catalog;
     try {
       const members = api('GET', ws('/members')).then((p) => p.items.map((m) => ({ id: m.user.id, name: m.user.name, email: m.user.email })), () => []);
-      const workflows = api('GET', ws('/workflows?limit=200')).then((p) => p.items, () => []);
+      const workflows = api('GET', ws('/workflows') + query({ limit: 200 })).then((p) => p.items, () => []);
       [this.workflow, catalog, this.connectionList] = await Promise.all([
         isNew ? null : api('GET', ws(`/workflows/${encodeURIComponent(this.params.id)}`)), catalogByKey(), allConnections()]);
       this.catalog = catalog;

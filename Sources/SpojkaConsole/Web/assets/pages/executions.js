@@ -4,7 +4,7 @@ import { api, query } from '../api.js';
 import { h, replace, time } from '../dom.js';
 import { navigate } from '../router.js';
 import { ws } from '../state.js';
-import { pageHeader } from '../components/forms.js';
+import { pageHeader, pagerButtons } from '../components/forms.js';
 import { duration, runStatus } from '../components/run-status.js';
 
 const PAGE = 50;
@@ -62,9 +62,7 @@ class ExecutionsPage extends HTMLElement {
         h('td', { 'data-label': 'Trigger' }, r.trigger),
         h('td', { 'data-label': 'Started' }, time(r.createdAt)),
         h('td', { 'data-label': 'Duration' }, r.finishedAt ? duration(r.createdAt, r.finishedAt) : '—')))))));
-    replace(this.pager,
-      this.cursors.length ? h('button', { type: 'button', on: { click: () => { this.cursors.pop(); this.load(this.cursors.at(-1) ?? null); } } }, 'Newer') : null,
-      page.nextCursor ? h('button', { type: 'button', on: { click: () => { this.cursors.push(page.nextCursor); this.load(page.nextCursor); } } }, 'Older') : null);
+    pagerButtons(this.pager, this.cursors, page.nextCursor, (cursor) => this.load(cursor), ['Newer', 'Older']);
   }
 }
 

@@ -20,7 +20,7 @@ class RunPage extends HTMLElement {
     let run;
     try { run = await api('GET', ws(`/runs/${encodeURIComponent(this.params.id)}`)); }
     catch (error) {
-      if (this.run) { this.timer = setTimeout(() => this.refresh(), POLL_MS * 3); return; }
+      if (this.run) { if (this.isConnected) this.timer = setTimeout(() => this.refresh(), POLL_MS * 3); return; }
       return replace(this, h('section', { class: 'page' }, h('h1', {}, 'Run not found'), h('p', {}, error.message),
         h('a', { href: '/executions' }, 'Back to Executions')));
     }

@@ -1,8 +1,8 @@
 // The scope of an API token for agents (MCP): one workspace, all or chosen connections, per connection an allow-list
 // of tools, read-only, and whether utility connectors are offered. A scoped token reaches /mcp and nothing else.
-import { api } from '../api.js';
+import { api, query } from '../api.js';
 import { h, replace, uid } from '../dom.js';
-import { state } from '../state.js';
+import { connectorDetail, state } from '../state.js';
 import { toolsOf } from './connection-tools.js';
 
 function checkbox(label, attributes = {}, hint) {
@@ -26,15 +26,13 @@ export function scopeEditor() {
   const readOnly = checkbox('Read-only: only tools that declare readOnlyHint', { name: 'scope.readOnly' });
   const utilities = checkbox('Offer utility connectors (JSON, Text, Math…)', { name: 'scope.includeUtilities' });
   let rows = [];
-  const catalog = new Map();
 
   async function load() {
     replace(list, h('p', { class: 'muted' }, 'Loading connections…'));
     try {
-      const page = await api('GET', `/workspaces/${workspace.value}/connections?limit=200`);
-      for (const key of new Set(page.items.filter((c) => !c.tools).map((c) => c.connector))) {
-        if (!catalog.has(key)) catalog.set(key, await api('GET', `/connectors/${encodeURIComponent(key)}`));
-      }
+      const page = await api('GET', `/workspaces/${workspace.value}/connections` + query({ limit: 200 }));
+      const keys = [...new Set(page.items.filter((c) => !c.tools).map((c) => c.connector))];
+      const catalog = new Map(await Promise.all(keys.map(async (key) => [key, await connectorDetail(key)])));
       rows = page.items.map((c) => connectionRow(c, toolsOf(c, catalog.get(c.connector) ?? {})));
       replace(list, rows.length ? h('ul', { class: 'plain' }, rows.map((r) => r.element)) : h('p', { class: 'muted' }, 'This workspace has no connections.'));
     } catch (error) { replace(list, h('p', { class: 'error' }, error.message)); }

@@ -4,7 +4,7 @@ import { api, query } from '../api.js';
 import { h, replace, time } from '../dom.js';
 import { navigate } from '../router.js';
 import { atLeast, ws } from '../state.js';
-import { alertBox, field, pageHeader, statusLine } from '../components/forms.js';
+import { alertBox, field, pageHeader, pagerButtons, statusLine } from '../components/forms.js';
 import '../components/dialog-box.js';
 import { runStatus } from '../components/run-status.js';
 
@@ -42,9 +42,7 @@ class WorkflowsPage extends HTMLElement {
       h('caption', { class: 'visually-hidden' }, 'Workflows'),
       h('thead', {}, h('tr', {}, ['Name', 'Enabled', 'Trigger', 'Last run', 'Updated', 'Actions'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, page.items.map((w) => this.row(w, write))))));
-    replace(this.pager,
-      this.cursors.length ? h('button', { type: 'button', on: { click: () => { this.cursors.pop(); this.load(this.cursors.at(-1) ?? null); } } }, 'Previous page') : null,
-      page.nextCursor ? h('button', { type: 'button', on: { click: () => { this.cursors.push(page.nextCursor); this.load(page.nextCursor); } } }, 'Next page') : null);
+    pagerButtons(this.pager, this.cursors, page.nextCursor, (cursor) => this.load(cursor));
   }
 
   row(w, write) {
@@ -127,7 +125,7 @@ class WorkflowsPage extends HTMLElement {
       try {
         const created = await api('POST', ws('/workflows'), definition);
         this.status.textContent = `Imported "${created.name}".`;
-        this.cursors = []; this.load(null);
+        this.cursors.length = 0; this.load(null);
         return true;
       } catch (error) { replace(problems, problemText(error)); return false; }
     });
