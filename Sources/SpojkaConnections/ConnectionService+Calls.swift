@@ -52,7 +52,7 @@ extension ConnectionService {
             let what = manifest.discovery == nil ? "connector \(manifest.key)" : "connection \(connection.name) (its discovered tools; verify to refresh them)"
             throw SpojkaError.validation([("tool", "\(what) has no tool \(tool)")])
         }
-        try ensureAllowed(tool, of: connection)
+        try ensureAllowed(tool, of: connection, tools: manifest)
         try ensureUpToDate(connection, manifest)
         if let grant = resolved.grant, grant.tokenVersion > 0, needsRefresh(grant, stale: nil, cap: oauth.options.callRefreshMargin) {
             // Expired or about to: refresh first (single-flight); a failure shows up as the call's own 401.
