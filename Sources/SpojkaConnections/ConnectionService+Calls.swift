@@ -52,7 +52,7 @@ extension ConnectionService {
             let what = manifest.discovery == nil ? "connector \(manifest.key)" : "connection \(connection.name) (its discovered tools; verify to refresh them)"
             throw SpojkaError.validation([("tool", "\(what) has no tool \(tool)")])
         }
-        try ensureAllowed(tool, of: connection)
+        try ensureAllowed(tool, of: connection, tools: manifest)
         try ensureUpToDate(connection, manifest)
         if let grant = resolved.grant, grant.tokenVersion > 0, needsRefresh(grant, stale: nil, cap: oauth.options.callRefreshMargin) {
             // Expired or about to: refresh first (single-flight); a failure shows up as the call's own 401.
@@ -93,7 +93,7 @@ extension ConnectionService {
     private func attempt(_ tool: String, arguments: JSONValue, _ resolved: Resolved, manifest: ConnectorManifest,
                          actor: String, purpose: String) async throws -> (Result<JSONValue, ToolError>, CredentialAccess) {
         let connection = resolved.connection, credentials = resolved.credentials
-        let access = CredentialAccess(id: ids.make(), connectionID: connection.id, at: clock.now(), actor: actor, purpose: purpose, tool: tool)
+        let access = accessRecord(connection.id, actor: actor, purpose: purpose, tool: tool)
         let call = ToolCall(connector: manifest, tool: tool, arguments: arguments, credentials: credentials,
                             settings: connection.settings, serviceURL: connection.serviceURL)
         // Scrub the credentials as sent too (`Basic base64(user:pass)`, encoded query values), not only their raw values.

@@ -19,10 +19,11 @@ extension ConnectionService {
         return ConnectionHandle.unique(base, taken: try await takenHandles(tx, like: base, in: workspace))
     }
 
-    /// Refuses `tool` when the connection's policy does not allow it (`tool_not_allowed`).
-    public func ensureAllowed(_ tool: String, of connection: Connection) throws {
+    /// Refuses `tool` when the connection's policy does not allow it (`tool_not_allowed`). `tools` is the connection's
+    /// tool set when the caller already has it (`toolSet(of:)`), so that a discovered set is not built again.
+    public func ensureAllowed(_ tool: String, of connection: Connection, tools: ConnectorManifest? = nil) throws {
         guard let policy = connection.toolPolicy, !policy.isOpen else { return }
-        let readOnly = (try? toolSet(of: connection))?.tool(tool)?.annotations?.readOnlyHint == true
+        let readOnly = (tools ?? (try? toolSet(of: connection)))?.tool(tool)?.annotations?.readOnlyHint == true
         if !policy.allows(tool, readOnlyHint: readOnly) {
             throw SpojkaError(.toolNotAllowed, "The tool policy of connection \(connection.name) does not allow \(tool)",
                               details: ["connection": .string(connection.id.rawValue), "tool": .string(tool)])

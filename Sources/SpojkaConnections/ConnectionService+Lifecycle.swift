@@ -57,13 +57,16 @@ extension ConnectionService {
     }
 
     /// Opens every credential field; the caller must append the returned access record.
-    /// `sealed` skips the read when the caller already has the sealed fields.
-    func decrypt(_ connection: Connection, sealed known: [String: [UInt8]]? = nil, actor: String, purpose: String, tool: String?) async throws
-        -> ([String: Secret], CredentialAccess) {
+    func decrypt(_ connection: Connection, actor: String, purpose: String, tool: String?) async throws -> ([String: Secret], CredentialAccess) {
         let id = connection.id
-        let sealed = if let known { known } else { try await store.read { try await $0.sealedCredentials(of: id) } }
-        let access = CredentialAccess(id: ids.make(), connectionID: id, at: clock.now(), actor: actor, purpose: purpose, tool: tool)
+        let sealed = try await store.read { try await $0.sealedCredentials(of: id) }
+        let access = accessRecord(id, actor: actor, purpose: purpose, tool: tool)
         return (try await opened(sealed, of: connection), access)
+    }
+
+    /// The access-log record of one decryption of `id`'s credentials, stamped now.
+    func accessRecord(_ id: ID<Connection>, actor: String, purpose: String, tool: String?) -> CredentialAccess {
+        CredentialAccess(id: ids.make(), connectionID: id, at: clock.now(), actor: actor, purpose: purpose, tool: tool)
     }
 
     /// The sealed fields of `connection`, opened with the workspace's data key.

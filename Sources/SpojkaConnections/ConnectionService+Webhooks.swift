@@ -12,7 +12,7 @@ extension ConnectionService {
         guard connection.connector == "webhook" else {
             throw SpojkaError(.connectionNotFound, "Connection \(id) is not a webhook connection", details: ["connection": .string(id.rawValue)])
         }
-        let access = CredentialAccess(id: ids.make(), connectionID: id, at: clock.now(), actor: "webhook", purpose: "webhook_verify", tool: nil)
+        let access = accessRecord(id, actor: "webhook", purpose: "webhook_verify", tool: nil)
         let secrets = [credentials["secret"], credentials["previousSecret"]].compactMap { $0 }
         return (WebhookSignature(settings: connection.settings), secrets, { try await $0.appendCredentialAccess(access) })
     }

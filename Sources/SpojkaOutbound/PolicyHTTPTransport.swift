@@ -25,8 +25,7 @@ public final class PolicyHTTPTransport: HTTPTransport {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
         configuration.connectionPool.retryConnectionEstablishment = false
-        let millis = connectTimeout.components.seconds * 1000 + connectTimeout.components.attoseconds / 1_000_000_000_000_000
-        configuration.timeout.connect = .milliseconds(max(1, millis))
+        configuration.timeout.connect = max(.milliseconds(1), TimeAmount(connectTimeout))
         configuration.localAddress = localAddress
         self.clients = PinnedClients(configuration: configuration)
         self.policy = policy

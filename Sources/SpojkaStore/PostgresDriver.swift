@@ -3,7 +3,6 @@ import Foundation
 import Logging
 import PostgresNIO
 import ServiceLifecycle
-import Synchronization
 
 /// PostgreSQL through a `PostgresClient` pool; its `run()` must be part of the service group.
 public final class PostgresDriver: SQLDriver, Service {
@@ -12,7 +11,7 @@ public final class PostgresDriver: SQLDriver, Service {
     let client: PostgresClient
     private let logger: Logger
     /// Opens when `run()` starts: connections are leased only from a running pool (no "run() hasn't been called" warning).
-    private let started = Gate()
+    private let started = Promise<Void>()
 
     /// Parses a `postgres://user:password@host:port/database` URL into a pool.
     public init(url: String, maxConnections: Int = 20, logger: Logger) throws {
@@ -32,7 +31,7 @@ public final class PostgresDriver: SQLDriver, Service {
 
     /// Keeps the connection pool running until the service group stops.
     public func run() async throws {
-        started.open()
+        started.fulfil(())
         await client.run()
     }
 
@@ -62,7 +61,7 @@ public final class PostgresDriver: SQLDriver, Service {
 
     /// Runs `body` on one pooled connection.
     public func withConnection<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
-        await started.wait()
+        await started.value
         do {
             return try await client.withConnection { connection in
                 try await body(PostgresExecutor(connection: connection, logger: logger))
@@ -127,32 +126,6 @@ struct PostgresExecutor: SQLExecutor {
         case .float4, .float8: return .double(try cell.decode(Double.self))
         case .bool: return .int(try cell.decode(Bool.self) ? 1 : 0)
         default: return .text(try cell.decode(String.self))
-        }
-    }
-}
-
-/// Opens once; waiters before that wait.
-final class Gate: Sendable {
-    private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
-
-    func open() {
-        let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
-            s.open = true
-            defer { s.waiters = [] }
-            return s.waiters
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-
-    func wait() async {
-        if state.withLock({ $0.open }) { return }
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let now = state.withLock { s -> Bool in
-                if s.open { return true }
-                s.waiters.append(c)
-                return false
-            }
-            if now { c.resume() }
         }
     }
 }

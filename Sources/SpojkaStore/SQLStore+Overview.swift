@@ -14,14 +14,7 @@ extension SQLStoreTransaction {
         sql += " ORDER BY w.name, w.id LIMIT ?"
         binds.append(.int(Int64(limit)))
         let rows = try await db.query(sql, binds)
-        let runIDs = rows.compactMap { $0.optionalString("last_run_id") }
-        var runs: [String: Run] = [:]
-        if !runIDs.isEmpty {
-            let marks = runIDs.map { _ in "?" }.joined(separator: ", ")
-            for run in try await db.query("SELECT * FROM runs WHERE id IN (\(marks))", runIDs.map { .text($0) }).map(Self.run) {
-                runs[run.id.rawValue] = run
-            }
-        }
+        let runs = try await runsByID(Set(rows.compactMap { $0.optionalString("last_run_id") }))
         return try rows.map { row in
             WorkflowSummary(workflow: try Self.workflow(row), definition: try StoredJSON.parse(try row.string("definition")),
                             savedBy: ID(rawValue: try row.string("saved_by")), lastRun: row.optionalString("last_run_id").flatMap { runs[$0] })
@@ -41,8 +34,16 @@ extension SQLStoreTransaction {
         sql += " ORDER BY s.started_at, s.run_id, s.step_key LIMIT ?"
         binds.append(.int(Int64(limit)))
         let steps = try await db.query(sql, binds).map(Self.step)
-        var runs: [ID<Run>: Run] = [:]
-        for id in Set(steps.map(\.runID)) { runs[id] = try await run(id, in: workspace) }
-        return steps.compactMap { step in runs[step.runID].map { PendingApproval(run: $0, step: step) } }
+        // The query joined the runs of this workspace only, so the steps' runs are read by ID, in one query.
+        let runs = try await runsByID(Set(steps.map(\.runID.rawValue)))
+        return steps.compactMap { step in runs[step.runID.rawValue].map { PendingApproval(run: $0, step: step) } }
+    }
+
+    /// The runs of `ids` by ID, in one query (the callers pass at most a page of IDs).
+    private func runsByID(_ ids: Set<String>) async throws -> [String: Run] {
+        guard !ids.isEmpty else { return [:] }
+        let marks = ids.map { _ in "?" }.joined(separator: ", ")
+        let runs = try await db.query("SELECT * FROM runs WHERE id IN (\(marks))", ids.map { .text($0) }).map(Self.run)
+        return Dictionary(runs.map { ($0.id.rawValue, $0) }, uniquingKeysWith: { first, _ in first })
     }
 }

@@ -111,7 +111,7 @@ extension ConnectionService {
     }
 
     func urlProblems(_ app: OAuthApp) -> [(path: String, message: String)] {
-        let perStore = catalog.connector(app.connector)?.auth.oauth2?.dialect == ShopifyOAuth.dialect
+        let perStore = ShopifyOAuth.applies(to: catalog.connector(app.connector))
         return [("authorizationUrl", app.authorizationURL), ("tokenUrl", app.tokenURL), ("userinfoUrl", app.userinfoURL)].compactMap { field, value in
             guard let value else { return nil }
             if perStore { return (field, "cannot be set: \(app.connector)'s endpoints are on each store's own domain") }
@@ -125,7 +125,7 @@ extension ConnectionService {
     /// The app's endpoints, falling back to the connector's; for Shopify, those of the connection's store.
     func endpoints(_ app: OAuthApp, _ manifest: ConnectorManifest, for connection: Connection? = nil) throws -> OAuthEndpoints {
         let spec = manifest.auth.oauth2
-        if spec?.dialect == ShopifyOAuth.dialect, let connection { return try ShopifyOAuth.endpoints(spec, connection) }
+        if ShopifyOAuth.applies(to: manifest), let connection { return try ShopifyOAuth.endpoints(spec, connection) }
         guard let token = app.tokenURL ?? spec?.tokenUrl else {
             throw SpojkaError(.oauthAppInvalid, "OAuth app \(app.id) has no token URL")
         }

@@ -51,7 +51,7 @@ extension ConnectionService {
             let verifier = try await keyRing.open(record.sealedVerifier, context: SealContext(workspace: record.workspaceID,
                                                                                                   record: "oauth_state:" + record.hash, field: "verifier"))
             let secret = try await clientSecret(app)
-            let shopify = manifest.auth.oauth2?.dialect == ShopifyOAuth.dialect
+            let shopify = ShopifyOAuth.applies(to: manifest)
             if shopify, let problem = ShopifyOAuth.problem(query, secret: secret, settings: connection.settings) {
                 return await fail(record, 400, "Authorization not verified", problem)
             }

@@ -116,7 +116,7 @@ extension ConnectionService {
         let record = OAuthState(hash: hash, workspaceID: connection.workspaceID, connectionID: connection.id, userID: user, appID: app.id,
                                 sealedVerifier: sealed, allowAccountChange: allowAccountChange, expiresAt: clock.now().addingTimeInterval(600))
         try await store.transaction { try await $0.insertOAuthState(record) }
-        if manifest.auth.oauth2?.dialect == ShopifyOAuth.dialect {
+        if ShopifyOAuth.applies(to: manifest) {
             // Shopify knows no PKCE: the signed callback and the single-use state protect the code.
             let query = ShopifyOAuth.authorizeQuery(clientID: app.clientID, scopes: app.scopes, redirectURI: oauth.redirectURI, state: state)
             return OAuthClient.url(authorize, query + app.extraAuthorizeParams.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })

@@ -80,7 +80,7 @@ extension ConnectionService {
         }
         let endpoints = try endpoints(app, manifest, for: connection)
         let secret = try await clientSecret(app)
-        let clientInForm = manifest.auth.oauth2?.dialect == ShopifyOAuth.dialect
+        let clientInForm = ShopifyOAuth.applies(to: manifest)
         var form: [(String, String)]
         if grant.grantType == "client_credentials" {
             form = [("grant_type", "client_credentials")]

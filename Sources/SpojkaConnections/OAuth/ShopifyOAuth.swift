@@ -20,6 +20,11 @@ enum ShopifyOAuth {
     /// The dialect's name in manifests.
     static let dialect = "shopify"
 
+    /// Whether `manifest` authorizes with this dialect.
+    static func applies(to manifest: ConnectorManifest?) -> Bool {
+        manifest?.auth.oauth2?.dialect == dialect
+    }
+
     /// Whether `host` is a store's own domain: `{name}.myshopify.com`, the name of letters, digits and hyphens.
     static func isShopHost(_ host: String) -> Bool {
         host.wholeMatch(of: /[a-zA-Z0-9][a-zA-Z0-9\-]*\.myshopify\.com/) != nil
