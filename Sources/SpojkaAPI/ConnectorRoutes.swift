@@ -9,10 +9,10 @@ struct ConnectorSummaryDTO: Encodable {
     let key, name, category, description, version, authType, iconUrl, source: String
     let toolCount: Int
 
-    init(_ m: ConnectorManifest, fromFolder: Bool) {
+    init(_ m: ConnectorManifest, source: String) {
         key = m.key; name = m.name; category = m.category; description = m.description; version = m.version
         authType = m.auth.type.rawValue; iconUrl = "/api/v1/connectors/\(m.key)/icon"; toolCount = m.tools.count
-        source = fromFolder ? "folder" : "builtin"
+        self.source = source
     }
 }
 
@@ -62,8 +62,11 @@ struct ConnectorRoutes {
         _ = try context.requirePrincipal()
         let snapshot = services.catalogs.snapshot
         let items = snapshot.catalog.list(category: request.query("category"), query: request.query("q"))
-        return try Reply.json(Page(items: items.map { ConnectorSummaryDTO($0, fromFolder: snapshot.folderKeys.contains($0.key)) }, nextCursor: nil))
+        return try Reply.json(Page(items: items.map { ConnectorSummaryDTO($0, source: Self.source($0.key, snapshot)) }, nextCursor: nil))
     }
+
+    /// Where a connector of `snapshot` comes from: `folder` (the operator's folder) or `builtin`.
+    static func source(_ key: String, _ snapshot: LiveCatalog.Snapshot) -> String { snapshot.folderKeys.contains(key) ? "folder" : "builtin" }
 
     func connector(_ context: SpojkaRequestContext) throws -> ConnectorManifest {
         guard let key = context.parameters.get("key"), let manifest = services.catalog.connector(key) else {
@@ -77,7 +80,7 @@ struct ConnectorRoutes {
         let manifest = try connector(context)
         return try Reply.json(ConnectorDetailDTO(connector: manifest, iconUrl: "/api/v1/connectors/\(manifest.key)/icon",
                                                  needsConnection: !manifest.isUtility && manifest.key != "http",
-                                                 source: services.catalogs.snapshot.folderKeys.contains(manifest.key) ? "folder" : "builtin"))
+                                                 source: Self.source(manifest.key, services.catalogs.snapshot)))
     }
 
     @Sendable func icon(_ request: Request, _ context: SpojkaRequestContext) async throws -> Response {

@@ -16,8 +16,9 @@ extension WorkflowRoutes {
         let (_, workspace, _) = try await services.access(context)
         let id = try context.id("id", Workflow.self, what: "Workflow")
         guard let number = context.parameters.get("version").flatMap(Int.init),
-              try await services.store.read({ try await $0.workflow(id, in: workspace.id) }) != nil,
-              let found = try await services.store.read({ try await $0.workflowVersion(of: id, number) }) else {
+              let found = try await services.store.read({ tx in
+                  try await tx.workflow(id, in: workspace.id) == nil ? nil : try await tx.workflowVersion(of: id, number)
+              }) else {
             throw SpojkaError.notFound("Workflow version")
         }
         return try Reply.json(["version": .int(found.version), "savedAt": .string(APIJSON.format(found.savedAt)),

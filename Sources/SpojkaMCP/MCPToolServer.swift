@@ -57,8 +57,9 @@ struct MCPToolServer {
         var connectionID: String?
         let result: CallTool.Result
         do {
-            guard let offered = try await ToolSet(deps: deps).tool(name, for: scope, user: caller.userID) else {
-                throw try await ToolSet(deps: deps).refusal(name, scope: scope)
+            let toolSet = ToolSet(deps: deps)
+            guard let offered = try await toolSet.tool(name, for: scope, user: caller.userID) else {
+                throw try await toolSet.refusal(name, scope: scope)
             }
             connectionID = offered.connection?.id.rawValue
             let input = try Self.json(arguments ?? [:])

@@ -91,11 +91,12 @@ struct ToolSet {
         return try await tools(for: scope, user: user, handle: String(name[..<separator.lowerBound])).first { $0.name == name }
     }
 
-    /// The offered tools, of the connection (or utility) with `handle` only when it is given.
+    /// The offered tools, of the connection (or utility) with `handle` only when it is given (then only the connections
+    /// whose handle can equal it are read).
     private func tools(for scope: TokenScope, user: SpojkaCore.ID<User>, handle only: String?) async throws -> [OfferedTool] {
         let (role, connections) = try await deps.store.read { tx in
             (try await tx.membership(scope.workspace, user)?.role,
-             try await tx.connections(in: scope.workspace, ConnectionQuery(limit: 1_000_000)))
+             try await tx.connections(in: scope.workspace, ConnectionQuery(handleFamily: only, limit: 1_000_000)))
         }
         guard let role, role >= .member else { return [] }
         var out: [OfferedTool] = []
@@ -125,7 +126,7 @@ struct ToolSet {
     /// Why a name is not offered: `connection_not_found` when its handle names no live connection, else `tool_not_allowed`.
     func refusal(_ name: String, scope: TokenScope) async throws -> SpojkaError {
         let handle = name.components(separatedBy: toolNameSeparator).first ?? name
-        let live = try await deps.store.read { try await $0.connections(in: scope.workspace, ConnectionQuery(limit: 1_000_000)) }
+        let live = try await deps.store.read { try await $0.connections(in: scope.workspace, ConnectionQuery(handleFamily: handle, limit: 1_000_000)) }
         if !name.contains(toolNameSeparator) || (!live.contains { $0.handle == handle } && deps.catalog.connector(handle)?.isUtility != true) {
             return SpojkaError(.connectionNotFound, "No connection has the handle \(handle) (it may have been deleted)",
                                details: ["tool": .string(name)])

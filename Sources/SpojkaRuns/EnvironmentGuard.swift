@@ -35,12 +35,19 @@ public enum EnvironmentGuard {
             if let flag = node.json["allowProduction"], flag.boolValue == nil, flag != .null {
                 out.append(("nodes.\(node.id).allowProduction", "must be true or false"))
             }
-            if let connection = connections[node.connection],
-               let reason = refusal(node: node.id, connection: connection, environment: environment, allowProduction: allowsProduction(node.json)) {
+            if let reason = refusal(node, environment: environment, connections: connections) {
                 out.append(("nodes.\(node.id).config.connection", reason))
             }
         }
         return out
+    }
+
+    /// Why connector node `node` may not use its connection (looked up in `connections`, live ones by ID); `nil` when it may.
+    static func refusal(_ node: (id: String, connection: String, json: JSONValue), environment: Connection.Environment,
+                        connections: [String: Connection]) -> String? {
+        connections[node.connection].flatMap {
+            refusal(node: node.id, connection: $0, environment: environment, allowProduction: allowsProduction(node.json))
+        }
     }
 
     /// Warnings for a production workflow whose connector nodes use non-production connections.

@@ -141,22 +141,20 @@ extension RunEngine {
         responses.withLock { $0[run.id] }?.fulfil(Outcome(run: run, response: response))
     }
 
-    /// Moves a waiting run back to running and queues it (in the database for any process, or here in memory).
-    func wake(_ id: ID<Run>) async throws {
+    /// Moves a waiting run back to running and queues it (in the database for any process, or here in memory); `also`
+    /// writes with it in the same transaction (an approval's step). Then wakes the claim loop, or executes the run here
+    /// when runs are not queued.
+    func wake(_ id: ID<Run>, also: @Sendable (any StoreTransaction) async throws -> Void = { _ in }) async throws {
         let now = clock.now()
         let lease = queues ? nil : (owner, now.addingTimeInterval(Self.seconds(options.lease)))
         let woke = try await store.transaction { tx -> Bool in
             guard try await tx.transitionRun(id, from: [.waiting], to: .running, error: nil, at: now),
                   var run = try await tx.run(id) else { return false }
+            try await also(tx)
             run.lease = lease
             try await tx.updateRun(run)
             return true
         }
-        requeued(id, woke)
-    }
-
-    /// After a run went back to `running`: wakes the claim loop, or executes it here when runs are not queued.
-    func requeued(_ id: ID<Run>, _ woke: Bool) {
         guard woke else { return }
         if queues { countQueued() } else { schedule(.resume(id)) }
     }

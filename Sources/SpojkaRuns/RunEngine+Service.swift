@@ -67,18 +67,7 @@ extension RunEngine: Service {
 
     /// Records an approval step's outcome and resumes its run (the interpreter replays it: continue or fail).
     func resolveApproval(_ step: RunStep) async throws {
-        let now = clock.now()
-        let until = now.addingTimeInterval(Self.seconds(options.lease))
-        let lease = queues ? nil : (owner, until)
-        let woke = try await store.transaction { tx -> Bool in
-            guard try await tx.transitionRun(step.runID, from: [.waiting], to: .running, error: nil, at: now),
-                  var run = try await tx.run(step.runID) else { return false }
-            try await tx.upsertStep(step)
-            run.lease = lease
-            try await tx.updateRun(run)
-            return true
-        }
-        requeued(step.runID, woke)
+        try await wake(step.runID) { try await $0.upsertStep(step) }
     }
 
     /// An approver's decision on a waiting human step.

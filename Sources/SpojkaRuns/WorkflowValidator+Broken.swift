@@ -16,13 +16,9 @@ extension WorkflowValidator {
             }
         }
         let environment = EnvironmentGuard.environment(of: definition) ?? .production
-        for node in EnvironmentGuard.connectorNodes(definition) {
-            guard let connection = connections[node.connection],
-                  let reason = EnvironmentGuard.refusal(node: node.id, connection: connection, environment: environment,
-                                                        allowProduction: EnvironmentGuard.allowsProduction(node.json)) else { continue }
-            out.append((node.id, node.connection, reason))
+        return out + EnvironmentGuard.connectorNodes(definition).compactMap { node in
+            EnvironmentGuard.refusal(node, environment: environment, connections: connections).map { (node.id, node.connection, $0) }
         }
-        return out
     }
 
     /// Why `connector`'s `tool` cannot be called with the catalog in force (removed by an update), if so.

@@ -7,7 +7,10 @@ struct HTTPToolCall: Sendable {
     let call: ToolCall
     let spec: RequestSpec
 
-    var scope: JSONValue {
+    var scope: JSONValue { Self.scope(of: call) }
+
+    /// What a call's templates read: its `arguments`, its `settings` (with the schema's defaults) and its `credentials`.
+    static func scope(of call: ToolCall) -> JSONValue {
         .object([
             "arguments": call.arguments,
             "settings": Self.withDefaults(call.settings, schema: call.connector.settings),

@@ -55,12 +55,7 @@ public struct CredentialHeaders: Sendable {
         let call = ToolCall(connector: invocation.connector, tool: invocation.tool.name, arguments: invocation.arguments,
                             credentials: invocation.credentials, settings: invocation.settings, serviceURL: invocation.serviceURL)
         let spec = RequestSpec(method: "POST", path: "")
-        let scope: JSONValue = .object([
-            "arguments": call.arguments,
-            "settings": HTTPToolCall.withDefaults(call.settings, schema: call.connector.settings),
-            "credentials": .object(call.credentials.mapValues { .string($0.reveal()) }),
-        ])
-        let builder = RequestBuilder(manifest: call.connector, spec: spec, scope: scope, serviceURL: "", parses: parses)
+        let builder = RequestBuilder(manifest: call.connector, spec: spec, scope: HTTPToolCall.scope(of: call), serviceURL: "", parses: parses)
         var headers: [(String, String)] = [], query: [(String, String)] = []
         try builder.applyCredentials(&headers, &query)
         return headers

@@ -55,8 +55,7 @@ public struct MCPRemoteClient: Sendable {
         var session = if let cached = sessions.session(for: endpoint.key) { cached } else { try await initialize(endpoint) }
         do {
             return try await exchange(endpoint, method: method, params: params, session: session).0
-        } catch let expired as SessionExpired {
-            _ = expired
+        } catch is SessionExpired {
             sessions.remove(endpoint.key)
             session = try await initialize(endpoint)
             return try await exchange(endpoint, method: method, params: params, session: session).0
