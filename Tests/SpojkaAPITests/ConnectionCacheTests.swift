@@ -90,10 +90,11 @@ struct ConnectionCacheTests {
     }
 }
 
-@Suite("Connection cache with OAuth tokens", .serialized, .enabled(if: OAuthProvider.isAvailable))
-struct ConnectionCacheOAuthTests {
+/// Part of the OAuth suite, which is serialized: it expires every token at the shared provider and counts its refreshes,
+/// so it must not run beside the other tests that use that provider.
+extension OAuthTests {
     @Test func aRefreshedTokenIsUsedByTheNextCall() async throws {
-        let app = try TestApp(configure: { $0.allowPrivateNetwork = true; $0.httpAttempts = 1 })
+        let app = try app()
         try await app.run { api in
             let owner = try await api.setUp()
             let oauth = try await OAuthFixture.make(api, owner)

@@ -6,8 +6,8 @@ import Testing
 /// A connection's `account` and status are read by every member, viewers included: the account keeps who signed in,
 /// never what else the provider's userinfo answer carried, and a provider's error shows no credential it repeats
 /// (a careless provider echoes the access token, the client's Basic credentials or the refresh token).
-@Suite("OAuth: accounts and provider errors show no credential", .serialized, .enabled(if: OAuthProvider.isAvailable))
-struct OAuthAccountTests {
+/// Part of the serialized OAuth suite: its other tests expire every token at the shared provider and count refreshes.
+extension OAuthTests {
     @Test func aUserinfoAnswerThatEchoesTheTokenLeavesOnlyTheIdentityForViewers() async throws {
         let app = try TestApp(configure: { $0.allowPrivateNetwork = true; $0.httpAttempts = 1 })
         try await app.run { api in
