@@ -40,16 +40,21 @@ extension RunEngine: Service {
         }
     }
 
-    /// One round of periodic duties (also called directly by tests).
+    /// One round of periodic duties (also called directly by tests). Each duty runs even when an earlier one failed:
+    /// a failing lease renewal must not stop schedules from firing.
     public func tick() async {
+        let now = clock.now()
+        await duty("renew leases") { try await self.renew(now: now) }
+        if queues { await duty("refresh queue figures") { try await self.refreshQueueStats(now: now) } }
+        await duty("expire approvals") { try await self.expireApprovals(now) }
+        await duty("fire schedules") { try await self.fireSchedules(now) }
+    }
+
+    private func duty(_ name: String, _ body: () async throws -> Void) async {
         do {
-            let now = clock.now()
-            try await renew(now: now)
-            if queues { try await refreshQueueStats(now: now) }
-            try await expireApprovals(now)
-            try await fireSchedules(now)
+            try await body()
         } catch {
-            logger.error("engine maintenance failed", metadata: ["error": .string("\(error)")])
+            logger.error("engine maintenance failed", metadata: ["duty": .string(name), "error": .string("\(error)")])
         }
     }
 

@@ -14,21 +14,28 @@ struct ScheduleTests {
     }
 
     func runs(_ api: TestAPI, _ owner: Owner, _ workflow: String) async throws -> [JSONValue] {
-        try await api.request(.get, "/api/v1/workspaces/\(owner.workspace)/runs?workflow=\(workflow)&limit=200", token: owner.token)
-            .json["items"]?.arrayValue ?? []
+        let answer = try await api.request(.get, "/api/v1/workspaces/\(owner.workspace)/runs?workflow=\(workflow)&limit=200", token: owner.token)
+        guard answer.status == 200, let items = answer.json["items"]?.arrayValue else {
+            throw TestFailure("listing runs answered \(answer.status): \(answer.text.prefix(300))")
+        }
+        return items
     }
 
-    func waitForRuns(_ api: TestAPI, _ owner: Owner, _ workflow: String, count: Int) async throws -> [JSONValue] {
-        let deadline = Date().addingTimeInterval(20)
+    /// Waits until `workflow` has `count` runs; a failure names what the servers logged at warning level and above.
+    func waitForRuns(_ api: TestAPI, _ owner: Owner, _ workflow: String, count: Int, apps: [TestApp] = []) async throws -> [JSONValue] {
+        let deadline = Date().addingTimeInterval(30)
+        var seen = 0
         while Date() < deadline {
             let found = try await runs(api, owner, workflow)
+            seen = found.count
             if found.count >= count {
                 try await Task.sleep(for: .milliseconds(400))  // a second firing would show up by now
                 return try await runs(api, owner, workflow)
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw TestFailure("expected \(count) runs of \(workflow)")
+        let logged = apps.flatMap(\.logs.all).filter { $0.hasPrefix("warning") || $0.hasPrefix("error") || $0.hasPrefix("critical") }
+        throw TestFailure("expected \(count) runs of \(workflow), saw \(seen); servers logged: \(logged.suffix(20))")
     }
 
     @Test func slotsFireOnceAndMissedSlotsAreSkippedUnlessCatchingUp() async throws {
@@ -66,7 +73,7 @@ struct ScheduleTests {
             try await b.run { apiB in
                 for round in 1...3 {
                     clock.advance(by: 300)
-                    let found = try await waitForRuns(apiB, owner, id, count: round)
+                    let found = try await waitForRuns(apiB, owner, id, count: round, apps: [a, b])
                     #expect(found.count == round, "round \(round): \(found.count) runs")
                 }
             }
