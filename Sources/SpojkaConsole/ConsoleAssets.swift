@@ -12,9 +12,25 @@ struct ConsoleAsset: Sendable {
     let etag: String
 }
 
+extension ConsoleAsset {
+    /// A file made at start (a page's shell): compressed once, tagged by its bytes.
+    init(text: String, contentType: String) {
+        let bytes = Array(text.utf8)
+        self.init(body: bytes, gzipped: Gzip.compress(bytes).flatMap { $0.count < bytes.count ? $0 : nil }, contentType: contentType,
+                  etag: ConsoleAssets.etag(of: bytes))
+    }
+}
+
 /// Every console file, keyed by URL path (`/assets/app.js`, `/index.html`).
 public struct ConsoleAssets: Sendable {
     let files: [String: ConsoleAsset]
+    /// `index.html` with each page's modules named for preloading.
+    let shell: ConsoleShell
+
+    init(files: [String: ConsoleAsset]) {
+        self.files = files
+        self.shell = ConsoleShell(files: files)
+    }
 
     /// Loads the console shipped as this module's resources.
     public static func bundled() throws -> ConsoleAssets {
@@ -46,6 +62,9 @@ public struct ConsoleAssets: Sendable {
 
     /// The file at a URL path.
     func asset(_ path: String) -> ConsoleAsset? { files[path] }
+
+    /// The `index.html` served at an app path (the console's router draws the page): its page's shell when it has one.
+    func index(for path: String) -> ConsoleAsset? { shell.shell(for: path) ?? files["/index.html"] }
 
     static func contentType(of path: String) -> String {
         switch path.split(separator: ".").last.map(String.init) ?? "" {

@@ -38,7 +38,7 @@ public struct ConsoleMiddleware<Context: RequestContext>: RouterMiddleware {
             // Not fingerprinted: revalidate every time (a 304 on loopback costs microseconds).
             cacheControl = "no-cache"
         } else {
-            guard let index = assets.asset("/index.html") else { return try await next(request, context) }
+            guard let index = assets.index(for: path) else { return try await next(request, context) }
             asset = index
             cacheControl = "no-cache, private"
         }

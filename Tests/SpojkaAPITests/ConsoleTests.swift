@@ -24,6 +24,30 @@ struct ConsoleTests {
         }
     }
 
+    @Test func eachPagesShellPreloadsItsWholeModuleTree() async throws {
+        try await TestApp().run { api in
+            func preloads(_ path: String) async throws -> [String] {
+                let html = try await api.request(.get, path).text
+                return html.components(separatedBy: "<link rel=\"modulepreload\" href=\"").dropFirst().compactMap { $0.split(separator: "\"").first.map(String.init) }
+            }
+            let designer = try await preloads("/workflows/wf_123")
+            // designer.js imports designer-canvas.js, which imports designer-model.js: every level is named.
+            for module in ["/assets/pages/designer.js", "/assets/components/designer-canvas.js", "/assets/components/designer-model.js"] {
+                #expect(designer.contains(module), "\(module)")
+            }
+            #expect(Set(designer).count == designer.count, "each module once")
+            #expect(try await api.request(.get, "/workflows/wf_123/").text.contains("<link rel=\"stylesheet\" href=\"/assets/designer.css\">"))
+            #expect(try await preloads("/workflows") .contains("/assets/pages/workflows.js"))
+            #expect(!(try await preloads("/workflows")).contains("/assets/pages/designer.js"))
+            // Unknown paths get the shipped shell; every preloaded file exists.
+            let plain = try await preloads("/no/such/page")
+            #expect(!plain.contains("/assets/pages/designer.js") && plain.contains("/assets/api.js"))
+            for module in designer + plain {
+                #expect(try await api.request(.get, module).status == 200, "\(module)")
+            }
+        }
+    }
+
     @Test func assetsHaveETagsCacheControlAndGzip() async throws {
         try await TestApp().run { api in
             let plain = try await api.request(.get, "/assets/app.js")

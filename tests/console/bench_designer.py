@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_console import bench_browser, bench_server, measured_visit, post  # noqa: E402
+from bench_console import SAMPLES, bench_browser, bench_server, measured_visit, post, summary  # noqa: E402
 
 
 def definition(nodes, connection):
@@ -43,19 +43,20 @@ def main():
         workflow = post(f"{server.url}/api/v1/workspaces/{ws}/workflows", definition(count, conn["id"]), token)
         with bench_browser(server) as (_, visit):
             results = []
-            for label in ("cold", "session, first visit", "session, again"):
+            for label in ["cold"] * SAMPLES + ["warm"] * SAMPLES:
                 target = visit(label)
                 drawn = measured_visit(target, f"{server.url}/workflows/{workflow['id']}",
-                                       f"document.querySelector('sp-designer-page[data-ready]') && "
+                                       f"performance.getEntriesByName('spojka:designer-drawn').length > 0 && "
                                        f"document.querySelectorAll('.dz-node').length === {count}")
                 clicked = time.monotonic()
                 target.locator('.dz-node-main[data-id="split"]').click()
                 target.wait_for_function("document.querySelector('sp-designer-properties h2')?.textContent === 'Parallel node'", polling="raf")
                 drawn["click_ms"] = (time.monotonic() - clicked) * 1000
                 results.append((label, drawn))
-        for label, r in results:
-            print(f"{label}: {r['bytes'] / 1024:.1f} KB transferred ({r['decoded'] / 1024:.1f} KB decoded), {r['requests']} requests, "
-                  f"{count} nodes drawn at {r['rendered']:.0f} ms after navigation; a click selects a node in {r['click_ms']:.0f} ms")
+                if label == "cold":
+                    target.context.close()
+        for label in ("cold", "warm"):
+            print(summary(label, [r for name, r in results if name == label], f"{count} nodes drawn"))
 
 
 if __name__ == "__main__":

@@ -21,8 +21,9 @@ export function setCsrf(token) { csrfToken = token; }
 /** Called when an answer says the session has ended. */
 export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
 
-/** Calls `/api/v1{path}`; resolves to the JSON answer (null for 204). */
-export async function api(method, path, body) {
+/** Calls `/api/v1{path}`; resolves to the JSON answer (null for 204). With `{ quiet: true }` a 401 is only thrown,
+ *  not reported as an ended session (a request sent alongside the session check). */
+export async function api(method, path, body, { quiet = false } = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
@@ -39,7 +40,7 @@ export async function api(method, path, body) {
   const data = await response.json().catch(() => null);
   if (!response.ok) {
     const error = new ApiError(response.status, data);
-    if (response.status === 401 && !path.startsWith('/auth/') && path !== '/session') onUnauthorized(error);
+    if (response.status === 401 && !quiet && !path.startsWith('/auth/') && path !== '/session') onUnauthorized(error);
     throw error;
   }
   return data;

@@ -43,6 +43,10 @@ setUnauthorizedHandler(() => {
 
 async function draw() {
   const path = location.pathname;
+  const found = match(path);
+  // The page's module loads while the session is checked (a first visit waits for both, not one after the other).
+  const loading = found ? found.load() : Promise.resolve(null);
+  loading.catch(() => {});
   try {
     if (!checked || (!state.user && !PUBLIC.has(path))) {
       checked = true;
@@ -53,8 +57,7 @@ async function draw() {
         return navigate('/sign-in' + (path === '/' ? '' : '?next=' + encodeURIComponent(path + location.search)), { replace: true });
       }
     }
-    const found = match(path);
-    const tag = found ? await found.load() : null;
+    const tag = await loading;
     if (tag?.startsWith('redirect:')) return navigate(tag.slice(9), { replace: true });
     const element = tag ? document.createElement(tag) : notFound();
     element.params = found?.params ?? {};
