@@ -5,37 +5,45 @@ import NIOPosix
 import SQLiteNIO
 import Synchronization
 
-/// SQLite in WAL mode: one writer connection guarded by an asynchronous lock, plus read-only
-/// connections for reads (WAL lets readers run beside the writer and see only committed data).
+/// SQLite in WAL mode: one writer connection on a thread of its own (``SQLiteWriter``) guarded by an asynchronous
+/// lock, plus read-only connections for reads (WAL lets readers run beside the writer and see only committed data).
 ///
 /// SQLite allows one writer at a time; serialising here keeps `BEGIN IMMEDIATE` from ever
 /// meeting `SQLITE_BUSY` inside one process.
 public final class SQLiteDriver: SQLDriver {
     /// Always `.sqlite`.
     public let dialect = SQLDialect.sqlite
-    private let connection: SQLiteConnection
+    private let writer: SQLiteWriter
     private let lock = AsyncLock()
     private let readers: [(SQLiteConnection, AsyncLock)]
     private let nextReader = Atomic<Int>(0)
 
-    private init(connection: SQLiteConnection, readers: [SQLiteConnection]) {
-        self.connection = connection
+    private init(writer: SQLiteWriter, readers: [SQLiteConnection]) {
+        self.writer = writer
         self.readers = readers.map { ($0, AsyncLock()) }
     }
 
     /// Opens (creating when missing) the database file at `path` with `readers` read connections,
     /// or an in-memory one for `nil` (which cannot share data between connections, so it has none).
     public static func open(path: String?, readers: Int = 2, logger: Logger) async throws -> SQLiteDriver {
-        let storage: SQLiteConnection.Storage = path.map { .file(path: $0) } ?? .memory
-        let writer = try await connect(storage, logger: logger,
-                                       pragmas: ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000"])
-        var readConnections: [SQLiteConnection] = []
-        if path != nil {
-            for _ in 0..<readers {
-                readConnections.append(try await connect(storage, logger: logger, pragmas: ["PRAGMA query_only=ON", "PRAGMA busy_timeout=10000"]))
+        let writer = try await SQLiteWriter.open(path: path)
+        do {
+            let executor = SQLiteWriterExecutor(writer: writer)
+            // synchronous=FULL: every COMMIT syncs the WAL before it returns, so an acknowledged write survives a crash.
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000"] {
+                try await executor.execute(pragma)
             }
+            var readConnections: [SQLiteConnection] = []
+            if let path {
+                for _ in 0..<readers {
+                    readConnections.append(try await connect(.file(path: path), logger: logger, pragmas: ["PRAGMA query_only=ON", "PRAGMA busy_timeout=10000"]))
+                }
+            }
+            return SQLiteDriver(writer: writer, readers: readConnections)
+        } catch {
+            await writer.close()
+            throw error
         }
-        return SQLiteDriver(connection: writer, readers: readConnections)
     }
 
     private static func connect(_ storage: SQLiteConnection.Storage, logger: Logger, pragmas: [String]) async throws -> SQLiteConnection {
@@ -49,18 +57,20 @@ public final class SQLiteDriver: SQLDriver {
         return connection
     }
 
-    /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`.
+    /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT` on the writer's thread (no hand-off per statement).
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
-        let executor = SQLiteExecutor(connection: connection)
-        return try await lock.withLock {
-            try await executor.execute("BEGIN IMMEDIATE")
-            do {
-                let result = try await body(executor)
-                try await executor.execute("COMMIT")
-                return result
-            } catch {
-                try? await executor.execute("ROLLBACK")
-                throw error
+        let executor = SQLiteWriterExecutor(writer: writer)
+        return try await withTaskExecutorPreference(writer) {
+            try await lock.withLock {
+                try await executor.execute("BEGIN IMMEDIATE")
+                do {
+                    let result = try await body(executor)
+                    try await executor.execute("COMMIT")
+                    return result
+                } catch {
+                    try? await executor.execute("ROLLBACK")
+                    throw error
+                }
             }
         }
     }
@@ -68,8 +78,8 @@ public final class SQLiteDriver: SQLDriver {
     /// Runs `body` on a read-only connection (or the writer when there is none).
     public func withConnection<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         guard !readers.isEmpty else {
-            let executor = SQLiteExecutor(connection: connection)
-            return try await lock.withLock { try await body(executor) }
+            let executor = SQLiteWriterExecutor(writer: writer)
+            return try await withTaskExecutorPreference(writer) { try await lock.withLock { try await body(executor) } }
         }
         let index = nextReader.add(1, ordering: .relaxed).oldValue % readers.count
         let (reader, readerLock) = readers[abs(index)]
@@ -79,7 +89,7 @@ public final class SQLiteDriver: SQLDriver {
     /// Closes every connection.
     public func shutdown() async {
         for (reader, _) in readers { try? await reader.close() }
-        try? await connection.close()
+        await writer.close()
     }
 }
 
