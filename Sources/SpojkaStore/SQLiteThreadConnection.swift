@@ -3,15 +3,15 @@ import NIOPosix
 import SpojkaCore
 import VaporCSQLite
 
-/// The writer connection of ``SQLiteDriver`` on a thread of its own.
+/// One SQLite connection of ``SQLiteDriver`` on a thread of its own (the writer, or a reader).
 ///
-/// A transaction runs with this thread as its task executor preference: the body, its statements, `COMMIT` and
-/// its `fsync` all execute here without a thread hand-off per statement, so a group-commit batch costs one hop in
-/// and one hop out. Statements are prepared once and reused.
-final class SQLiteWriter: TaskExecutor {
+/// A transaction or read runs with this thread as its task executor preference: the body, its statements, and for
+/// the writer `COMMIT` and its `fsync`, all execute here without a thread hand-off per statement, so a group-commit
+/// batch costs one hop in and one hop out. Statements are prepared once and reused.
+final class SQLiteThreadConnection: TaskExecutor {
     private let group: MultiThreadedEventLoopGroup
     private let loop: any EventLoop
-    /// Touched only by the holder of the driver's writer lock, one statement at a time.
+    /// Touched only by the holder of the connection's lock in the driver, one statement at a time.
     nonisolated(unsafe) private var db: OpaquePointer?
     nonisolated(unsafe) private var statements: [String: OpaquePointer] = [:]
     private static let maxCachedStatements = 256
@@ -24,31 +24,31 @@ final class SQLiteWriter: TaskExecutor {
     }
 
     /// Opens (creating when missing) the database at `path`, or a private in-memory one for `nil`.
-    static func open(path: String?) async throws -> SQLiteWriter {
+    static func open(path: String?) async throws -> SQLiteThreadConnection {
         _ = initialized
-        let writer = SQLiteWriter(group: MultiThreadedEventLoopGroup(numberOfThreads: 1), db: nil)
+        let connection = SQLiteThreadConnection(group: MultiThreadedEventLoopGroup(numberOfThreads: 1), db: nil)
         do {
-            try await writer.loop.submit {
+            try await connection.loop.submit {
                 let flags = SQLITE_OPEN_CREATE | SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE
-                let status = sqlite_nio_sqlite3_open_v2(path ?? ":memory:", &writer.db, flags, nil)
+                let status = sqlite_nio_sqlite3_open_v2(path ?? ":memory:", &connection.db, flags, nil)
                 guard status == SQLITE_OK else {
                     throw StoreError(.databaseFailure, "cannot open the SQLite database", cause: SQLiteFailure(code: status, message: "open failed"))
                 }
             }.get()
-            return writer
+            return connection
         } catch {
-            await writer.close()
+            await connection.close()
             throw error
         }
     }
 
-    /// Runs a job of a task that prefers this executor on the writer thread.
+    /// Runs a job of a task that prefers this executor on the connection's thread.
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 
-    /// Runs one statement; on the writer thread at once, from anywhere else after a hop to it.
+    /// Runs one statement; on the connection's thread at once, from anywhere else after a hop to it.
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
         if loop.inEventLoop { return try run(sql, binds) }
         return try await loop.submit { try self.run(sql, binds) }.get()
@@ -137,19 +137,19 @@ final class SQLiteWriter: TaskExecutor {
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 }
 
-/// An error of the SQLite library on the writer connection: its extended result code and message.
+/// An error of the SQLite library: its extended result code and message.
 struct SQLiteFailure: Error, CustomStringConvertible {
     let code: Int32
     let message: String
     var description: String { "SQLite error \(code): \(message)" }
 }
 
-/// Runs statements on the writer connection.
-struct SQLiteWriterExecutor: SQLExecutor {
-    let writer: SQLiteWriter
+/// Runs statements on one connection.
+struct SQLiteThreadExecutor: SQLExecutor {
+    let connection: SQLiteThreadConnection
     var dialect: SQLDialect { .sqlite }
 
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
-        try await writer.query(sql, binds)
+        try await connection.query(sql, binds)
     }
 }
