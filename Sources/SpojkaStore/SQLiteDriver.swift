@@ -54,17 +54,7 @@ public final class SQLiteDriver: SQLDriver {
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         let executor = SQLiteThreadExecutor(connection: writer)
         return try await withTaskExecutorPreference(writer) {
-            try await lock.withLock {
-                try await executor.execute("BEGIN IMMEDIATE")
-                do {
-                    let result = try await body(executor)
-                    try await executor.execute("COMMIT")
-                    return result
-                } catch {
-                    try? await executor.execute("ROLLBACK")
-                    throw error
-                }
-            }
+            try await lock.withLock { try await executor.inTransaction(begin: "BEGIN IMMEDIATE", body) }
         }
     }
 
