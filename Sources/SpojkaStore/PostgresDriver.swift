@@ -46,17 +46,7 @@ public final class PostgresDriver: SQLDriver, Service {
 
     /// Runs `body` inside `BEGIN … COMMIT` on one pooled connection.
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
-        try await withConnection { executor in
-            try await executor.execute("BEGIN")
-            do {
-                let result = try await body(executor)
-                try await executor.execute("COMMIT")
-                return result
-            } catch {
-                try? await executor.execute("ROLLBACK")
-                throw error
-            }
-        }
+        try await withConnection { try await $0.inTransaction(begin: "BEGIN", body) }
     }
 
     /// Runs `body` on one pooled connection.

@@ -56,6 +56,19 @@ extension SQLExecutor {
         _ = try await query(sql, binds)
     }
 
+    /// Runs `body` between `begin` and `COMMIT`, rolling back when it throws.
+    func inTransaction<T: Sendable>(begin: String, _ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        try await execute(begin)
+        do {
+            let result = try await body(self)
+            try await execute("COMMIT")
+            return result
+        } catch {
+            try? await execute("ROLLBACK")
+            throw error
+        }
+    }
+
     /// The first row of a query, if any.
     public func first(_ sql: String, _ binds: [SQLValue] = []) async throws -> SQLRow? {
         try await query(sql, binds).first

@@ -28,10 +28,12 @@ struct Bench {
         }
         if only == nil || only == "oauth" { rows += try await oauthStorm() }
         if only == nil || only == "mcp" { rows += try await mcp() }
-        if only == nil || only == "workflows" {
+        if only == nil || only == "workflows" || only == "w1" {
             var figures: [String: JSONValue] = [:]
-            rows += try await workflows(durable: false, json: &figures)
-            rows += try await workflows(durable: true, json: &figures)
+            let modes = ProcessInfo.processInfo.environment["SPOJKA_BENCH_MODES"] ?? "in-memory durable"
+            for durable in [false, true] where modes.contains(durable ? "durable" : "in-memory") {
+                rows += try await workflows(durable: durable, onlyW1: only == "w1", json: &figures)
+            }
             if let path = ProcessInfo.processInfo.environment["SPOJKA_BENCH_JSON"] {
                 try JSONEncoder().encode(JSONValue.object(figures)).write(to: URL(fileURLWithPath: path))
             }

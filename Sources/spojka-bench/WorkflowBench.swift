@@ -91,10 +91,12 @@ struct WorkflowBench: Sendable {
         return Double(count) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
 
-    /// Accepts `count` async webhooks from `clients` callers, then waits until every run has called the echo service.
-    func asyncSaturation(count: Int, clients: Int) async throws -> Double {
+    /// Accepts `count` async webhooks from `clients` callers, then waits until every run has called the echo service;
+    /// returns runs per second and the process's CPU seconds per run (server, replica and load generator together).
+    func asyncSaturation(count: Int, clients: Int) async throws -> (runsPerSecond: Double, cpuPerRun: Double) {
         let target = calls.count.load(ordering: .relaxed) + (count / clients) * clients
         let start = DispatchTime.now().uptimeNanoseconds
+        let cpu = processCPUSeconds()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for client in 0..<clients {
                 group.addTask {
@@ -108,7 +110,7 @@ struct WorkflowBench: Sendable {
             guard Date() < deadline else { throw TestFailure("async W1 runs did not finish") }
             try await Task.sleep(for: .milliseconds(2))
         }
-        return Double(count) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        return (Double(count) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9), (processCPUSeconds() - cpu) / Double(count))
     }
 
     /// Latencies of synchronous W1 calls started at a fixed rate (open loop) for `seconds`.

@@ -29,8 +29,9 @@ extension Bench {
         return router
     }
 
-    /// Runs every workflow benchmark for one journal mode; `json` collects the W1 figures compared with the peers.
-    static func workflows(durable: Bool, json: inout [String: JSONValue]) async throws -> [(String, String)] {
+    /// Runs every workflow benchmark for one journal mode (only the W1 rows with `onlyW1`); `json` collects the W1
+    /// figures compared with the peers.
+    static func workflows(durable: Bool, onlyW1: Bool, json: inout [String: JSONValue]) async throws -> [(String, String)] {
         let scale = Double(ProcessInfo.processInfo.environment["SPOJKA_BENCH_SCALE"] ?? "1") ?? 1
         @Sendable func n(_ count: Int) -> Int { max(16, Int(Double(count) * scale)) }
         let mode = durable ? "durable" : "in-memory"
@@ -47,7 +48,8 @@ extension Bench {
                 let concurrent = try await setup.concurrentSync(count: n(2000), clients: 16)
                 rows.append(("W1 \(mode), sync webhook, 16 clients: runs/s", String(format: "%.0f", concurrent)))
                 let saturation = try await setup.asyncSaturation(count: n(5000), clients: 32)
-                rows.append(("W1 \(mode), async webhook (202), 32 clients, until every run completed: runs/s", String(format: "%.0f", saturation)))
+                rows.append(("W1 \(mode), async webhook (202), 32 clients, until every run completed: runs/s", String(format: "%.0f", saturation.runsPerSecond)))
+                rows.append(("W1 \(mode), async webhook: CPU per run (server, replica and load generator)", micros(saturation.cpuPerRun)))
                 for rate in [200, 500] {
                     let fixed = try await setup.fixedRate(rate, seconds: scale < 1 ? 1 : 5)
                     rows.append(("W1 \(mode), sync webhook at a fixed \(rate) runs/s: p50 / p99", "\(millis(fixed.p50)) / \(millis(fixed.p99))"))
@@ -57,7 +59,8 @@ extension Bench {
                 figures["sequential_p99_ms"] = .double(sequential.p99 * 1000)
                 figures["seq_runs_per_s"] = .double(1 / sequential.mean)
                 figures["concurrent_runs_per_s"] = .double(concurrent)
-                figures["async_saturation_runs_per_s"] = .double(saturation)
+                figures["async_saturation_runs_per_s"] = .double(saturation.runsPerSecond)
+                if onlyW1 { return (rows, figures) }
                 let loop = try await setup.manual(WorkflowBench.loop(steps: 1000), repeats: 10)
                 rows.append(("1,000-step loop (times + transform), \(mode): per step", String(format: "%.1f µs", loop.p50 / 1000 * 1e6)))
                 let each = try await setup.manual(WorkflowBench.forEach(), input: ["items": .array((0..<1000).map { .int($0) })], repeats: 10)
