@@ -9,6 +9,8 @@ public struct Scrubber: Sendable {
     let forms: [String]
     /// The first four UTF-8 bytes of every form: a text none of whose 4-byte windows is here needs no replacing.
     let starts: Set<UInt32>
+    /// The first and the second byte of every form: a cheap test before a window is looked up in `starts`.
+    let firstBytes: ByteSet, secondBytes: ByteSet
 
     /// Scrubs the values of `secrets` and the `injected` values the runtime rendered from them (see
     /// `ToolRuntime.injectedValues`). Forms shorter than 4 characters are ignored: too common to match safely.
@@ -18,6 +20,8 @@ public struct Scrubber: Sendable {
         for value in injected { forms.formUnion(Self.injectedForms(of: value)) }
         self.forms = forms.filter { $0.count >= 4 }.sorted { $0.utf8.count != $1.utf8.count ? $0.utf8.count > $1.utf8.count : $0 < $1 }
         self.starts = Set(self.forms.map { Self.window(Array($0.utf8.prefix(4))) })
+        self.firstBytes = ByteSet(self.forms.compactMap { $0.utf8.first })
+        self.secondBytes = ByteSet(self.forms.compactMap { $0.utf8.dropFirst().first })
     }
 
     /// The text with every form replaced by `[redacted]`, and masked fragments a service may echo
@@ -25,7 +29,7 @@ public struct Scrubber: Sendable {
     public func text(_ text: String) -> String {
         guard !forms.isEmpty else { return text }
         let scrubbed = mayContain(text) ? forms.reduce(text) { $0.replacingOccurrences(of: $1, with: "[redacted]") } : text
-        guard scrubbed.contains("**") else { return scrubbed }
+        guard Self.hasRunOfStars(scrubbed) else { return scrubbed }
         return scrubbed.replacingOccurrences(of: #"[A-Za-z0-9_\-]*\*{2,}[A-Za-z0-9_\-]*"#, with: "[redacted]", options: .regularExpression)
     }
 
@@ -48,7 +52,18 @@ public struct Scrubber: Sendable {
         for byte in text.utf8 {
             window = window << 8 | UInt32(byte)
             count += 1
-            if count >= 4, starts.contains(window) { return true }
+            if count >= 4, firstBytes.contains(UInt8(window >> 24)), secondBytes.contains(UInt8(truncatingIfNeeded: window >> 16)),
+               starts.contains(window) { return true }
+        }
+        return false
+    }
+
+    /// Whether the text holds `**` (a byte scan: Foundation's substring search costs more than the whole check).
+    static func hasRunOfStars(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "*") && previous == byte { return true }
+            previous = byte
         }
         return false
     }
@@ -96,4 +111,31 @@ public struct Scrubber: Sendable {
         set.insert(charactersIn: "-._~")
         return set
     }()
+}
+
+/// A set of bytes as a 256-bit mask.
+struct ByteSet: Sendable {
+    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    init(_ bytes: [UInt8]) {
+        for byte in bytes {
+            let bit = UInt64(1) << (byte & 63)
+            switch byte >> 6 {
+            case 0: words.0 |= bit
+            case 1: words.1 |= bit
+            case 2: words.2 |= bit
+            default: words.3 |= bit
+            }
+        }
+    }
+
+    func contains(_ byte: UInt8) -> Bool {
+        let bit = UInt64(1) << (byte & 63)
+        switch byte >> 6 {
+        case 0: return words.0 & bit != 0
+        case 1: return words.1 & bit != 0
+        case 2: return words.2 & bit != 0
+        default: return words.3 & bit != 0
+        }
+    }
 }

@@ -13,6 +13,17 @@ struct ScrubberTests {
         let value: JSONValue = ["echo": "sk_live_abcdefgh9876", "list": ["x sk_live_abcdefgh9876"]]
         #expect(scrub.value(value) == ["echo": "[redacted]", "list": ["x [redacted]"]])
     }
+
+    @Test func secretsStartingWithAnyByteAreFoundAnywhereInTheText() {
+        for secret in ["ünïcødé-pässwörd", "~tilde-secret", "0123456789", "ZZZZ-upper"] {
+            let scrub = Scrubber([Secret(secret)])
+            for text in [secret, "x\(secret)", "£€ \(secret) end", "\(secret)\(secret)"] {
+                #expect(!scrub.text(text).contains(secret), "\(secret) in \(text)")
+            }
+            #expect(scrub.text("masked sk_****here") == "masked [redacted]")
+            #expect(scrub.text("a single * star stays") == "a single * star stays")
+        }
+    }
 }
 
 @Suite("Scrubbing: derived forms")
