@@ -17,6 +17,7 @@ export async function loadSession() {
     throw error;
   }
   const { page, error } = await workspaces;
+  if (error?.status === 401) { signedOut(); return false; } // the session ended in between
   if (error) throw error;
   useWorkspaces(page.items);
   return true;
