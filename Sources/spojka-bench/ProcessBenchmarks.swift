@@ -53,17 +53,20 @@ extension Bench {
         _ = try await setup.concurrentSync(count: scaled(320), clients: 16)  // warm-up: every server's connections and caches
         let concurrent = try await setup.concurrentSync(count: scaled(2000), clients: 16)
         let count = scaled(5000) / 32 * 32
-        let serversBefore = fleet.cpuSeconds
+        let (serversBefore, machineBefore) = (fleet.cpuSeconds, machineBusyCPUSeconds())
         let saturation = try await setup.asyncSaturation(count: count, clients: 32)
         let serverCPU = (fleet.cpuSeconds - serversBefore) / Double(count)
+        let machineCPU = (machineBusyCPUSeconds() - machineBefore) / Double(count)
+        let busy = machineCPU * saturation.runsPerSecond / Double(ProcessInfo.processInfo.activeProcessorCount)
         let fixed = try await setup.fixedRate(200, seconds: scale < 1 ? 1 : 5)
         let name = "W1 in its own process(es), \(label)"
         return [
             ("\(name): async webhook (202), 32 clients, until every run reached the replica: runs/s", String(format: "%.0f", saturation.runsPerSecond)),
             ("\(name): sync webhook, 16 clients: runs/s", String(format: "%.0f", concurrent)),
             ("\(name): sync webhook at a fixed 200 runs/s: p50 / p99", "\(millis(fixed.p50)) / \(millis(fixed.p99))"),
-            ("\(name): CPU per async run, spojka processes / load generator + replica (PostgreSQL not counted)",
-             "\(micros(serverCPU)) / \(micros(saturation.cpuPerRun))"),
+            ("\(name): CPU per async run: spojka processes / load generator + replica / whole machine (PostgreSQL included)",
+             "\(micros(serverCPU)) / \(micros(saturation.cpuPerRun)) / \(micros(machineCPU))"),
+            ("\(name): machine busy during the async run (all cores)", String(format: "%.0f %%", busy * 100)),
         ]
     }
 }
