@@ -59,14 +59,7 @@ public final class SpojkaProcess: @unchecked Sendable {
     }
 
     /// User plus system CPU seconds the process has used so far (Linux `/proc`; 0 where it cannot be read).
-    public var cpuSeconds: Double {
-        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return 0 }
-        // After "pid (comm)": state is field 3, utime field 14 and stime field 15.
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
-    }
+    public var cpuSeconds: Double { ProcessCPU.stat(process.processIdentifier)?.own ?? 0 }
 
     /// Ends the process at once (SIGKILL) and reaps it.
     public func kill9() {
@@ -81,5 +74,27 @@ public final class SpojkaProcess: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(seconds)
         while process.isRunning && Date() < deadline { usleep(20_000) }
         if process.isRunning { kill9() } else { process.waitUntilExit() }
+    }
+}
+
+/// CPU time of Linux processes, from `/proc/PID/stat`.
+public enum ProcessCPU {
+    /// `pid`'s parent, its own user plus system seconds, and those of its children it has reaped; `nil` where unreadable.
+    public static func stat(_ pid: Int32) -> (parent: Int32, own: Double, reaped: Double)? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return nil }
+        // After "pid (comm)": state, ppid, … utime (14th field), stime, cutime, cstime.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 14, let parent = Int32(fields[1]) else { return nil }
+        let ticks = fields[11...14].map { Double($0) ?? 0 }
+        let hertz = Double(sysconf(Int32(_SC_CLK_TCK)))
+        return (parent, (ticks[0] + ticks[1]) / hertz, (ticks[2] + ticks[3]) / hertz)
+    }
+
+    /// CPU seconds of `root` and its children, living or ended (a PostgreSQL server and its backends, say).
+    public static func treeSeconds(_ root: Int32) -> Double {
+        guard let top = stat(root) else { return 0 }
+        let children = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { Int32($0) }
+            .compactMap { stat($0) }.filter { $0.parent == root }
+        return children.reduce(top.own + top.reaped) { $0 + $1.own + $1.reaped }
     }
 }

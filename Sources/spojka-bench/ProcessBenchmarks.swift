@@ -16,6 +16,8 @@ extension Bench {
     /// The W1 rows for each set-up, `binary` being the `spojka` executable.
     static func processes(binary: String) async throws -> [(String, String)] {
         let postgres = benchPostgres
+        // The PostgreSQL server's process (`scripts/bench` passes it when it started the server): its CPU is counted too.
+        let postgresPID = ProcessInfo.processInfo.environment["SPOJKA_BENCH_PG_PID"].flatMap { Int32($0) }
         let setups: [(database: String, count: Int)] = [("SQLite", 1)] + (postgres == nil ? [] : (1...3).map { ("PostgreSQL", $0) })
         if postgres == nil { FileHandle.standardError.write(Data("no SPOJKA_BENCH_DATABASE_URL: the PostgreSQL rows are skipped\n".utf8)) }
         // The load generator's own client, with as many connections per server as callers: "16 clients" are 16 requests
@@ -32,7 +34,7 @@ extension Bench {
                     let label = "\(setup.database), \(setup.count) process\(setup.count == 1 ? "" : "es")"
                     let database = setup.database == "SQLite" ? nil : try await TestDatabase.createPostgresDatabase(server: postgres)
                     rows += try await ServeFleet.with(binary: binary, count: setup.count, databaseURL: database) { fleet in
-                        try await w1(on: fleet, label: label, replica: replica, calls: calls, client: client)
+                        try await w1(on: fleet, label: label, databasePID: database == nil ? nil : postgresPID, replica: replica, calls: calls, client: client)
                     }
                     if let database { try? await TestDatabase.dropPostgresDatabase(database) }
                 }
@@ -44,8 +46,10 @@ extension Bench {
     }
 
     /// W1 against the servers of `fleet`: sync throughput with 16 clients, async saturation until every run has called
-    /// the replica (with the CPU it cost each side), and sync latency at a fixed 200 runs/s.
-    static func w1(on fleet: ServeFleet, label: String, replica: String, calls: EchoCounter, client: HTTPClient) async throws -> [(String, String)] {
+    /// the replica (with the CPU it cost each side; the database's when `databasePID` names its server process), and sync
+    /// latency at a fixed 200 runs/s.
+    static func w1(on fleet: ServeFleet, label: String, databasePID: Int32?, replica: String, calls: EchoCounter,
+                   client: HTTPClient) async throws -> [(String, String)] {
         let api = LiveAPI(base: fleet.urls[0])
         let owner = try await api.setUp()
         let setup = try await WorkflowBench(api: api, owner: owner, bases: fleet.urls, replica: replica, now: { Date() }, calls: calls,
@@ -53,20 +57,22 @@ extension Bench {
         _ = try await setup.concurrentSync(count: scaled(320), clients: 16)  // warm-up: every server's connections and caches
         let concurrent = try await setup.concurrentSync(count: scaled(2000), clients: 16)
         let count = scaled(5000) / 32 * 32
-        let (serversBefore, machineBefore) = (fleet.cpuSeconds, machineBusyCPUSeconds())
+        let database = { databasePID.map { ProcessCPU.treeSeconds($0) } ?? .nan }
+        let (serversBefore, databaseBefore) = (fleet.cpuSeconds, database())
         let saturation = try await setup.asyncSaturation(count: count, clients: 32)
         let serverCPU = (fleet.cpuSeconds - serversBefore) / Double(count)
-        let machineCPU = (machineBusyCPUSeconds() - machineBefore) / Double(count)
-        let busy = machineCPU * saturation.runsPerSecond / Double(ProcessInfo.processInfo.activeProcessorCount)
+        let databaseCPU = (database() - databaseBefore) / Double(count)
+        // Cores the measured processes kept busy: what more processes could add on this machine.
+        let cores = (serverCPU + saturation.cpuPerRun + (databaseCPU.isNaN ? 0 : databaseCPU)) * saturation.runsPerSecond
         let fixed = try await setup.fixedRate(200, seconds: scale < 1 ? 1 : 5)
         let name = "W1 in its own process(es), \(label)"
         return [
             ("\(name): async webhook (202), 32 clients, until every run reached the replica: runs/s", String(format: "%.0f", saturation.runsPerSecond)),
             ("\(name): sync webhook, 16 clients: runs/s", String(format: "%.0f", concurrent)),
             ("\(name): sync webhook at a fixed 200 runs/s: p50 / p99", "\(millis(fixed.p50)) / \(millis(fixed.p99))"),
-            ("\(name): CPU per async run: spojka processes / load generator + replica / whole machine (PostgreSQL included)",
-             "\(micros(serverCPU)) / \(micros(saturation.cpuPerRun)) / \(micros(machineCPU))"),
-            ("\(name): machine busy during the async run (all cores)", String(format: "%.0f %%", busy * 100)),
+            ("\(name): CPU per async run: spojka processes / PostgreSQL (server and backends) / load generator + replica",
+             "\(micros(serverCPU)) / \(databaseCPU.isNaN ? "–" : micros(databaseCPU)) / \(micros(saturation.cpuPerRun))"),
+            ("\(name): cores those processes kept busy during the async run", String(format: "%.2f of %d", cores, ProcessInfo.processInfo.activeProcessorCount)),
         ]
     }
 }

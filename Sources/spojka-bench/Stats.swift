@@ -54,13 +54,3 @@ func processCPUSeconds() -> Double {
     func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
     return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
-
-/// Busy CPU seconds of the whole machine so far (every process: servers, database, load generator and anything else
-/// running), from the first line of Linux `/proc/stat`; 0 where it cannot be read.
-func machineBusyCPUSeconds() -> Double {
-    guard let stat = try? String(contentsOfFile: "/proc/stat", encoding: .utf8), let line = stat.split(separator: "\n").first else { return 0 }
-    // cpu user nice system idle iowait irq softirq steal …: everything but idle and iowait is busy.
-    let ticks = line.split(separator: " ").dropFirst().compactMap { Double($0) }
-    guard ticks.count >= 8 else { return 0 }
-    return (ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6] + ticks[7]) / Double(sysconf(Int32(_SC_CLK_TCK)))
-}
