@@ -104,7 +104,10 @@ struct WorkflowBench: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for client in 0..<clients {
                 group.addTask {
-                    for i in 0..<(count / clients) { guard try await post(hookURLs, client * 10_000 + i) == 202 else { throw TestFailure("W1 async refused") } }
+                    for i in 0..<(count / clients) {
+                        let status = try await post(hookURLs, client * 10_000 + i)
+                        guard status == 202 else { throw TestFailure("W1 async refused: status \(status)") }
+                    }
                 }
             }
             try await group.waitForAll()
