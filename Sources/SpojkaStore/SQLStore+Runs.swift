@@ -95,7 +95,12 @@ extension SQLStoreTransaction {
     }
 
     func renewLeases(owner: String, until: Date) async throws {
-        try await db.execute("UPDATE runs SET lease_until = ? WHERE lease_owner = ? AND status = 'running'", [.date(until), .text(owner)])
+        // On PostgreSQL, rows a transaction holds right now (a group-commit batch finishing runs) are passed over and renewed
+        // next time: a renewal waiting for them while the batch waits for a row the renewal already locked is a deadlock.
+        let rows = db.dialect == .postgres
+            ? "id IN (SELECT id FROM runs WHERE lease_owner = ? AND status = 'running' FOR UPDATE SKIP LOCKED)"
+            : "lease_owner = ? AND status = 'running'"
+        try await db.execute("UPDATE runs SET lease_until = ? WHERE \(rows)", [.date(until), .text(owner)])
     }
 
     func expiredApprovals(now: Date, limit: Int) async throws -> [RunStep] {

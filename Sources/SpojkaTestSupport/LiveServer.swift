@@ -35,6 +35,11 @@ public struct LiveAPI: Sendable {
         for header in response.headers { if let name = HTTPField.Name(header.name) { fields[name] = header.value } }
         return JSONResponse(status: Int(response.status.code), headers: fields, text: text)
     }
+
+    /// `POST /api/v1/setup` with a default first user; returns `(token, workspaceID, userID)`.
+    public func setUp(email: String = "owner@example.com", password: String? = "owner passphrase 1") async throws -> (token: String, workspace: String, user: String) {
+        try await TestAPI.setUp(email: email, password: password) { try await request("POST", "/api/v1/setup", body: $0) }
+    }
 }
 
 extension TestApp {

@@ -58,9 +58,15 @@ public struct TestAPI: Sendable {
 
     /// `POST /api/v1/setup` with a default first user; returns `(token, workspaceID, userID)`.
     public func setUp(email: String = "owner@example.com", password: String? = "owner passphrase 1") async throws -> (token: String, workspace: String, user: String) {
+        try await Self.setUp(email: email, password: password) { try await request(.post, "/api/v1/setup", body: $0) }
+    }
+
+    /// `POST /api/v1/setup` sent by `post` (any client); returns `(token, workspaceID, userID)`.
+    static func setUp(email: String, password: String?, post: (JSONValue) async throws -> JSONResponse) async throws
+        -> (token: String, workspace: String, user: String) {
         var body: [String: JSONValue] = ["email": .string(email), "name": "Owner", "workspace": "Acme"]
         if let password { body["password"] = .string(password) }
-        let answer = try await request(.post, "/api/v1/setup", body: .object(body))
+        let answer = try await post(.object(body))
         guard answer.status == 201, let token = answer.json["token"]?.stringValue,
               let ws = answer.json["workspace"]?["id"]?.stringValue, let user = answer.json["user"]?["id"]?.stringValue else {
             throw TestFailure("setup failed: \(answer.status) \(answer.text)")

@@ -57,9 +57,9 @@ public enum TestDatabase {
         }
     }
 
-    /// Creates an empty database on the test server and returns its URL.
-    public static func createPostgresDatabase() async throws -> String {
-        guard let base = postgresURL else {
+    /// Creates an empty database on `server` (the test server by default) and returns its URL.
+    public static func createPostgresDatabase(server: String? = postgresURL) async throws -> String {
+        guard let base = server else {
             throw StoreError(.databaseFailure, "SPOJKA_TEST_DATABASE_URL is not set; run ./scripts/test")
         }
         let name = "spojka_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
@@ -70,5 +70,17 @@ public enum TestDatabase {
         var parts = URLComponents(string: base)!
         parts.path = "/" + name
         return parts.string!
+    }
+
+    /// Drops a database made by `createPostgresDatabase` once nothing uses it any more.
+    public static func dropPostgresDatabase(_ url: String) async throws {
+        guard var parts = URLComponents(string: url) else { return }
+        let name = String(parts.path.dropFirst())
+        guard name.hasPrefix("spojka_test_"), name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return }
+        parts.path = "/postgres"
+        let admin = try PostgresDriver(url: parts.string!, maxConnections: 1, logger: Logger(label: "spojka-test"))
+        try await admin.whileRunning { admin in
+            try await admin.withConnection { try await $0.execute("DROP DATABASE IF EXISTS \(name)") }
+        }
     }
 }

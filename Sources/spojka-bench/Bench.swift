@@ -38,6 +38,11 @@ struct Bench {
                 try JSONEncoder().encode(JSONValue.object(figures)).write(to: URL(fileURLWithPath: path))
             }
         }
+        if only == nil || only == "processes" {
+            if let binary { rows += try await processes(binary: binary) } else {
+                FileHandle.standardError.write(Data("the W1 process benchmarks need the spojka binary as the first argument\n".utf8))
+            }
+        }
         print("| benchmark | result |")
         print("|---|---|")
         for (name, value) in rows { print("| \(name) | \(value) |") }

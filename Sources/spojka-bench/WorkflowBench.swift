@@ -5,35 +5,39 @@ import SpojkaConnectorKit
 import SpojkaCore
 import SpojkaTestSupport
 
-/// A workspace prepared for the workflow benchmarks: connections, the W1 workflow and its signed webhook.
+/// A workspace prepared for the workflow benchmarks: connections, the W1 workflow and its signed webhook, served by one
+/// server (in this process) or by several `spojka serve` processes on one database (webhooks spread round-robin).
 struct WorkflowBench: Sendable {
-    let api: TestAPI
+    let api: any BenchAPI
     let owner: (token: String, workspace: String, user: String)
-    let base: String
     let connection: String
-    let hookURL: String
-    let syncHookURL: String
+    /// The async and sync W1 hooks at every server (the hook path is the same on each).
+    let hookURLs: [String]
+    let syncHookURLs: [String]
     let signature = WebhookSignature(settings: ["scheme": "spojka"])
     let secret = Secret("whsec_bench_secret_1")
-    let clock: TestClock
+    /// The servers' clock (signatures carry a timestamp).
+    let now: @Sendable () -> Date
     let calls: EchoCounter
+    let client: HTTPClient
 
-    init(api: TestAPI, owner: (token: String, workspace: String, user: String), base: String, replica: String, clock: TestClock,
-         calls: EchoCounter) async throws {
-        self.api = api; self.owner = owner; self.base = base; self.clock = clock; self.calls = calls
+    /// Creates the workspace's connections and workflows through `api`; `bases` are the servers' base URLs.
+    init(api: any BenchAPI, owner: (token: String, workspace: String, user: String), bases: [String], replica: String,
+         now: @escaping @Sendable () -> Date, calls: EchoCounter, client: HTTPClient = .shared) async throws {
+        self.api = api; self.owner = owner; self.now = now; self.calls = calls; self.client = client
         let ws = "/api/v1/workspaces/\(owner.workspace)"
-        let http = try await api.request(.post, ws + "/connections?verify=false", token: owner.token, body: [
+        let http = try await api.post(ws + "/connections?verify=false", token: owner.token, body: [
             "connector": "http", "name": "Echo service", "credentials": ["token": .string(Bench.benchToken)],
             "settings": ["authMethod": "bearer", "baseUrl": .string(replica)]])
         connection = try Self.id(http)
-        let signing = try Self.id(try await api.request(.post, ws + "/connections", token: owner.token, body: [
+        let signing = try Self.id(try await api.post(ws + "/connections", token: owner.token, body: [
             "connector": "webhook", "name": "Bench hook", "credentials": ["secret": "whsec_bench_secret_1"]]))
-        var urls: [String] = []
+        var hooks: [String] = []
         for mode in ["async", "sync"] {
-            let saved = try await api.request(.post, ws + "/workflows", token: owner.token, body: Self.w1(mode: mode, signing: signing, connection: connection))
-            urls.append(try saved.json["webhookUrl"]?.stringValue.map { base + "/hooks/" + $0.split(separator: "/").last! } ?? { throw TestFailure(saved.text) }())
+            let saved = try await api.post(ws + "/workflows", token: owner.token, body: Self.w1(mode: mode, signing: signing, connection: connection))
+            hooks.append(try saved.json["webhookUrl"]?.stringValue.map { "/hooks/" + $0.split(separator: "/").last! } ?? { throw TestFailure(saved.text) }())
         }
-        hookURL = urls[0]; syncHookURL = urls[1]
+        hookURLs = bases.map { $0 + hooks[0] }; syncHookURLs = bases.map { $0 + hooks[1] }
     }
 
     static func id(_ response: JSONResponse) throws -> String {
@@ -58,22 +62,22 @@ struct WorkflowBench: Sendable {
         #"{"order":{"id":\#(n),"total":12.5,"items":[{"sku":"a"},{"sku":"b"},{"sku":"c"}]}}"#
     }
 
-    /// Sends one signed webhook; returns the status.
-    func post(_ url: String, _ n: Int) async throws -> Int {
+    /// Sends the `n`th signed webhook to one of `urls` (round-robin by `n`); returns the status.
+    func post(_ urls: [String], _ n: Int) async throws -> Int {
         let body = Self.payload(n)
-        var request = HTTPClientRequest(url: url)
+        var request = HTTPClientRequest(url: urls[n % urls.count])
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
-        for (name, value) in signature.sign(body: Array(body.utf8), secret: secret, now: clock.now()) { request.headers.add(name: name, value: value) }
+        for (name, value) in signature.sign(body: Array(body.utf8), secret: secret, now: now()) { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(string: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await client.execute(request, timeout: .seconds(30))
         _ = try await response.body.collect(upTo: 1 << 20)
         return Int(response.status.code)
     }
 
     func sequentialSync(count: Int) async throws -> Stats {
         try await measureAsync(count: count, warmup: 30) {
-            guard try await post(syncHookURL, 1) == 200 else { throw TestFailure("sync W1 failed") }
+            guard try await post(syncHookURLs, 1) == 200 else { throw TestFailure("sync W1 failed") }
         }
     }
 
@@ -83,7 +87,7 @@ struct WorkflowBench: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for client in 0..<clients {
                 group.addTask {
-                    for i in 0..<(count / clients) { guard try await post(syncHookURL, client * 10_000 + i) == 200 else { throw TestFailure("W1 failed") } }
+                    for i in 0..<(count / clients) { guard try await post(syncHookURLs, client * 10_000 + i) == 200 else { throw TestFailure("W1 failed") } }
                 }
             }
             try await group.waitForAll()
@@ -100,7 +104,10 @@ struct WorkflowBench: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for client in 0..<clients {
                 group.addTask {
-                    for i in 0..<(count / clients) { guard try await post(hookURL, client * 10_000 + i) == 202 else { throw TestFailure("W1 async refused") } }
+                    for i in 0..<(count / clients) {
+                        let status = try await post(hookURLs, client * 10_000 + i)
+                        guard status == 202 else { throw TestFailure("W1 async refused: status \(status)") }
+                    }
                 }
             }
             try await group.waitForAll()
@@ -124,7 +131,7 @@ struct WorkflowBench: Sendable {
                 if due > now { try await Task.sleep(for: .nanoseconds(Int64(due - now))) }
                 group.addTask {
                     let t0 = DispatchTime.now().uptimeNanoseconds
-                    guard try await post(syncHookURL, i) == 200 else { throw TestFailure("W1 failed at a fixed rate") }
+                    guard try await post(syncHookURLs, i) == 200 else { throw TestFailure("W1 failed at a fixed rate") }
                     return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
                 }
             }
@@ -136,9 +143,9 @@ struct WorkflowBench: Sendable {
     /// Saves `definition` and times manual runs (start to end, waiting for the result).
     func manual(_ definition: JSONValue, input: JSONValue = [:], repeats: Int) async throws -> Stats {
         let ws = "/api/v1/workspaces/\(owner.workspace)"
-        let id = try Self.id(try await api.request(.post, ws + "/workflows", token: owner.token, body: definition))
+        let id = try Self.id(try await api.post(ws + "/workflows", token: owner.token, body: definition))
         return try await measureAsync(count: repeats, warmup: 2) {
-            let answer = try await api.request(.post, ws + "/workflows/\(id)/runs", token: owner.token, body: ["input": input, "wait": true, "timeoutSeconds": 120])
+            let answer = try await api.post(ws + "/workflows/\(id)/runs", token: owner.token, body: ["input": input, "wait": true, "timeoutSeconds": 120])
             guard answer.json["status"] == "completed" else { throw TestFailure("run did not complete: \(answer.text.prefix(300))") }
         }
     }

@@ -13,6 +13,12 @@ import SpojkaTestSupport
 extension Bench {
     static let benchToken = "sk_test_bench"
 
+    /// `SPOJKA_BENCH_SCALE` (default 1): a fraction scales the workflow benchmarks' request counts down while developing.
+    static var scale: Double { Double(ProcessInfo.processInfo.environment["SPOJKA_BENCH_SCALE"] ?? "1") ?? 1 }
+
+    /// `count` scaled by `scale`, at least 16.
+    static func scaled(_ count: Int) -> Int { max(16, Int(Double(count) * scale)) }
+
     /// The loopback service W1 and W3 call: `POST /v1/echo` with `Authorization: Bearer sk_test_bench`.
     static func echoRouter(_ calls: EchoCounter) -> Router<BasicRequestContext> {
         let router = Router()
@@ -32,22 +38,20 @@ extension Bench {
     /// Runs every workflow benchmark for one journal mode (only the W1 rows with `onlyW1`); `json` collects the W1
     /// figures compared with the peers.
     static func workflows(durable: Bool, onlyW1: Bool, json: inout [String: JSONValue]) async throws -> [(String, String)] {
-        let scale = Double(ProcessInfo.processInfo.environment["SPOJKA_BENCH_SCALE"] ?? "1") ?? 1
-        @Sendable func n(_ count: Int) -> Int { max(16, Int(Double(count) * scale)) }
         let mode = durable ? "durable" : "in-memory"
         let app = try TestApp(configure: { $0.logLevel = .error; $0.allowPrivateNetwork = true; $0.httpAttempts = 1; $0.durableRuns = durable })
         let calls = EchoCounter()
         let rowsAndJSON = try await ReplicaServer.run(echoRouter(calls)) { replica in
             try await app.runLive { base, api in
                 let owner = try await api.setUp()
-                let setup = try await WorkflowBench(api: api, owner: owner, base: base, replica: replica, clock: app.clock, calls: calls)
+                let setup = try await WorkflowBench(api: api, owner: owner, bases: [base], replica: replica, now: { app.clock.now() }, calls: calls)
                 var rows: [(String, String)] = []
                 var figures: [String: JSONValue] = [:]
-                let sequential = try await setup.sequentialSync(count: n(300))
+                let sequential = try await setup.sequentialSync(count: scaled(300))
                 rows.append(("W1 \(mode), sync webhook, one client: p50 / p99", "\(millis(sequential.p50)) / \(millis(sequential.p99))"))
-                let concurrent = try await setup.concurrentSync(count: n(2000), clients: 16)
+                let concurrent = try await setup.concurrentSync(count: scaled(2000), clients: 16)
                 rows.append(("W1 \(mode), sync webhook, 16 clients: runs/s", String(format: "%.0f", concurrent)))
-                let saturation = try await setup.asyncSaturation(count: n(5000), clients: 32)
+                let saturation = try await setup.asyncSaturation(count: scaled(5000), clients: 32)
                 rows.append(("W1 \(mode), async webhook (202), 32 clients, until every run completed: runs/s", String(format: "%.0f", saturation.runsPerSecond)))
                 rows.append(("W1 \(mode), async webhook: CPU per run (server, replica and load generator)", micros(saturation.cpuPerRun)))
                 for rate in [200, 500] {

@@ -7,48 +7,13 @@ import SpojkaSecrets
 import SpojkaTestSupport
 import Synchronization
 
-/// One `spojka serve` or `spojka worker` OS process of the real binary, its output in a file.
-final class SpojkaNode: @unchecked Sendable {
-    let name: String
-    let process = Process()
-    let logPath: String
-    /// `http://127.0.0.1:PORT` of a server; `nil` for a worker.
-    private(set) var url: String?
+/// One `spojka serve` or `spojka worker` OS process of the real binary (the one under test), its output in a file.
+typealias SpojkaNode = SpojkaProcess
 
-    init(_ name: String, _ arguments: [String], environment: [String: String], directory: String) throws {
-        self.name = name
-        logPath = directory + "/\(name).log"
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process.executableURL = URL(fileURLWithPath: ServeCommandTests.binary)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-    }
-
-    /// Starts a process and waits for the line saying it is up.
-    static func start(_ name: String, worker: Bool, environment: [String: String], directory: String) async throws -> SpojkaNode {
-        let data = directory + "/" + name
-        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
-        let arguments = worker ? ["worker", "--data", data] : ["serve", "--port", "0", "--data", data]
-        let node = try SpojkaNode(name, arguments, environment: environment, directory: directory)
-        let line = try await node.waitForLine(worker ? "executing queued runs" : "Spojka is listening on")
-        if !worker { node.url = line.split(separator: " ").last.map(String.init) }
-        return node
-    }
-
-    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
-
-    func waitForLine(_ needle: String, seconds: Double = 60) async throws -> String {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if let line = log.split(separator: "\n").first(where: { $0.contains(needle) }) { return String(line) }
-            guard process.isRunning else { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw TestFailure("\(name): no line containing \(needle) in: \(log.suffix(3000))")
+extension SpojkaProcess {
+    /// Starts a process of the binary under test and waits for the line saying it is up.
+    static func start(_ name: String, worker: Bool, environment: [String: String], directory: String) async throws -> SpojkaProcess {
+        try await start(binary: ServeCommandTests.binary, name: name, worker: worker, environment: environment, directory: directory)
     }
 
     /// The run IDs this process logged as claimed.
@@ -57,16 +22,6 @@ final class SpojkaNode: @unchecked Sendable {
             guard let range = line.range(of: "runs=") else { return [] }
             return line[range.upperBound...].prefix { !$0.isWhitespace }.split(separator: ",").map(String.init)
         }
-    }
-
-    func kill9() {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
-
-    func stop() {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
     }
 }
 
