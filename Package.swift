@@ -114,7 +114,7 @@ let package = Package(
         .testTarget(name: "SpojkaConnectionsTests", dependencies: ["SpojkaConnections", "SpojkaCore"]),
         .testTarget(name: "SpojkaRunsTests", dependencies: ["SpojkaRuns", "SpojkaCore"]),
         .testTarget(name: "SpojkaSecretsTests", dependencies: ["SpojkaSecrets", "SpojkaTestSupport"]),
-        .testTarget(name: "SpojkaStoreTests", dependencies: ["SpojkaStore", "SpojkaTestSupport"]),
+        .testTarget(name: "SpojkaStoreTests", dependencies: ["SpojkaStore", "SpojkaRuns", "SpojkaTestSupport"]),
         .testTarget(name: "SpojkaConnectorKitTests", dependencies: ["SpojkaConnectorKit", "SpojkaCore"]),
         .testTarget(name: "SpojkaConnectorsTests", dependencies: ["SpojkaConnectors", "SpojkaConnectorKit", "SpojkaCore"]),
         .testTarget(name: "SpojkaAPITests", dependencies: [

@@ -14,6 +14,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let corruptRow = Code(rawValue: "corrupt_row")
         /// Migrations are missing or unknown ones are applied.
         public static let migration = Code(rawValue: "migration")
+        /// The transaction lost to a concurrent one (a deadlock or a serialization failure) and was rolled back whole:
+        /// running it again is safe.
+        public static let conflict = Code(rawValue: "transaction_conflict")
     }
 
     /// What failed.

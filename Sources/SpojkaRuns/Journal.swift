@@ -38,8 +38,9 @@ public struct MemoryJournal: RunJournal {
 /// Group commit: writes of concurrent runs that arrive while a transaction is in flight commit together in the next one.
 ///
 /// The writer that finds no transaction in flight leads: it commits every pending write (its own first), then hands
-/// the lead to the oldest writer still waiting. No background task is involved. A failed transaction fails every
-/// writer in it.
+/// the lead to the oldest writer still waiting. No background task is involved. A transaction that loses to a
+/// concurrent one (`StoreError.Code.conflict`: a deadlock on PostgreSQL) was rolled back whole and is run again, up to
+/// `maxAttempts` times; any other failure fails every writer in it.
 public actor GroupCommitJournal: RunJournal {
     private enum Role { case committed, lead }
     private struct Entry {
@@ -49,6 +50,8 @@ public actor GroupCommitJournal: RunJournal {
 
     let store: any Store
     let maxBatch: Int
+    /// Attempts of one batch's transaction when it loses a conflict.
+    public static let maxAttempts = 3
     private var pending: [Entry] = []
     private var waiters: [Int: CheckedContinuation<Role, any Error>] = [:]
     private var nextTicket = 0
@@ -77,11 +80,16 @@ public actor GroupCommitJournal: RunJournal {
         // In its own task: cancelling the leader's run (a user cancel) must not cancel the other writers' commit.
         let store = self.store
         let outcome: Result<Void, any Error> = await Task {
-            do {
-                try await store.transaction { tx in for write in all { try await write.apply(tx) } }
-                return .success(())
-            } catch {
-                return .failure(error)
+            var attempt = 1
+            while true {
+                do {
+                    try await store.transaction { tx in for write in all { try await write.apply(tx) } }
+                    return .success(())
+                } catch let error as StoreError where error.code == .conflict && attempt < Self.maxAttempts {
+                    attempt += 1
+                } catch {
+                    return .failure(error)
+                }
             }
         }.value
         for entry in batch where entry.ticket != ticket {

@@ -91,8 +91,10 @@ struct PostgresExecutor: SQLExecutor {
             }
             return rows
         } catch let error as PSQLError {
-            if error.serverInfo?[.sqlState] == "23505" {
-                throw StoreError(.uniqueViolation, "a unique value is already taken", cause: error)
+            switch error.serverInfo?[.sqlState] {
+            case "23505": throw StoreError(.uniqueViolation, "a unique value is already taken", cause: error)
+            case "40P01", "40001": throw StoreError(.conflict, "the transaction lost to a concurrent one", cause: error)
+            default: break
             }
             throw StoreError(.databaseFailure, "the PostgreSQL statement failed", cause: error)
         }
