@@ -13,11 +13,10 @@ struct ConsoleAsset: Sendable {
 }
 
 extension ConsoleAsset {
-    /// A file made at start (a page's shell): compressed once, tagged by its bytes.
-    init(text: String, contentType: String) {
-        let bytes = Array(text.utf8)
-        self.init(body: bytes, gzipped: Gzip.compress(bytes).flatMap { $0.count < bytes.count ? $0 : nil }, contentType: contentType,
-                  etag: ConsoleAssets.etag(of: bytes))
+    /// A file prepared at start: compressed once when `compress` (kept only when smaller), tagged by its bytes.
+    init(bytes: [UInt8], contentType: String, compress: Bool = true) {
+        let gzipped = compress ? Gzip.compress(bytes).flatMap { $0.count < bytes.count ? $0 : nil } : nil
+        self.init(body: bytes, gzipped: gzipped, contentType: contentType, etag: ConsoleAssets.etag(of: bytes))
     }
 }
 
@@ -53,8 +52,7 @@ public struct ConsoleAssets: Sendable {
             let type = contentType(of: path)
             let compressible = type.hasPrefix("text/") || type.hasPrefix("application/javascript") || type.hasPrefix("image/svg")
                 || type.hasPrefix("application/json") || type.hasPrefix("application/manifest")
-            let gzipped = compressible ? Gzip.compress(bytes).flatMap { $0.count < bytes.count ? $0 : nil } : nil
-            files[path] = ConsoleAsset(body: bytes, gzipped: gzipped, contentType: type, etag: etag(of: bytes))
+            files[path] = ConsoleAsset(bytes: bytes, contentType: type, compress: compressible)
         }
         guard files["/index.html"] != nil else { throw ConsoleError("the console has no index.html") }
         return ConsoleAssets(files: files)

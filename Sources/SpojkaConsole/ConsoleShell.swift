@@ -35,7 +35,7 @@ struct ConsoleShell: Sendable {
             let anchor = "<script type=\"module\""
             guard let at = html.range(of: anchor), !(modules.isEmpty && style.isEmpty) else { continue }
             let made = html.replacingCharacters(in: at.lowerBound..<at.lowerBound, with: style + modules.joined())
-            shells[page] = ConsoleAsset(text: made, contentType: index.contentType)
+            shells[page] = ConsoleAsset(bytes: Array(made.utf8), contentType: index.contentType)
         }
         self.routes = routes
         self.shells = shells

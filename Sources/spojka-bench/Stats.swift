@@ -46,11 +46,3 @@ func measureAsync(count: Int, warmup: Int = 50, _ body: () async throws -> Void)
 func micros(_ seconds: Double) -> String { String(format: "%.1f µs", seconds * 1e6) }
 func millis(_ seconds: Double) -> String { String(format: "%.2f ms", seconds * 1e3) }
 
-/// CPU seconds (user + system) this process has used so far: with the load generator in the same process, CPU per
-/// run is a figure that other load on a shared machine disturbs much less than runs per second.
-func processCPUSeconds() -> Double {
-    var usage = rusage()
-    getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
-    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
-}
